@@ -1,0 +1,45 @@
+"""Harvest Bridge (丰收桥): the Flask application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from shop import config as shop_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, database, i18n, CSRF, blueprints, error pages and CLI commands.
+
+    ``test_config`` overrides the environment (used by the tests).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings = shop_config.load(app.instance_path)
+    if test_config:
+        settings.update(test_config)
+        shop_config.finish(settings, app.instance_path)
+    app.config.update(settings)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from shop import db, i18n
+    from shop.web import errors, csrf
+
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+
+    from shop.web.storefront import bp as storefront_bp
+    from shop.web.api import bp as api_bp
+    from shop.web import health
+
+    app.register_blueprint(storefront_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+
+    from shop import cli
+
+    cli.init_app(app)
+    return app

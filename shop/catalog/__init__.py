@@ -1,0 +1,1 @@
+"""Catalog: regions (pavilions), farms, categories, products, variants and their photos."""

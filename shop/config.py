@@ -1,0 +1,84 @@
+"""Configuration: safe defaults for the embedded mode, overridden by ``SHOP_*`` environment variables.
+
+Every setting ``X`` can be set from the environment as ``SHOP_X``.  A production deployment
+(``SHOP_ENV=production``) must set ``SHOP_SECRET_KEY`` and ``SHOP_DATABASE_URL``: we fail loudly
+rather than run with a development secret.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+
+class ConfigError(RuntimeError):
+    """A setting required in this environment is missing or malformed."""
+
+
+DEFAULTS: dict[str, object] = {
+    "ENV": "development",
+    "SECRET_KEY": None,  # filled per environment below
+    "DATABASE_URL": None,  # sqlite:///<instance>/shop.db unless set
+    "DATABASE_ECHO": False,
+    "BROKER_URL": None,  # filesystem:// under instance/ unless set
+    "DEFAULT_LOCALE": "zh",
+    "LOCALES": ["zh", "en"],
+    "DISPLAY_TIMEZONE": "Asia/Shanghai",
+    "PRODUCTS_PER_PAGE": 24,
+    "API_MAX_PER_PAGE": 100,
+    "MAX_QUERY_LENGTH": 100,
+    "CART_MAX_QUANTITY": 99,
+    "MEDIA_DIR": None,  # <instance>/media unless set
+    "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+}
+
+_DEV_SECRET = "dev-only-not-secret"
+
+
+def _coerce(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"expected an integer, got {raw!r}") from exc
+    if isinstance(default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def load(instance_path: str, environ: os._Environ | dict | None = None) -> dict[str, object]:
+    """Return the settings: defaults, then ``SHOP_*`` variables, then derived paths."""
+    environ = os.environ if environ is None else environ
+    cfg: dict[str, object] = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = environ.get(f"SHOP_{key}")
+        if raw is not None:
+            cfg[key] = _coerce(raw, default) if default is not None else raw
+    extra = environ.get("SHOP_CONFIG_JSON")
+    if extra:
+        cfg.update(json.loads(extra))
+    finish(cfg, instance_path)
+    return cfg
+
+
+def finish(cfg: dict, instance_path: str) -> None:
+    """Fill derived defaults and check what production requires."""
+    production = cfg.get("ENV") == "production"
+    if not cfg.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("SHOP_SECRET_KEY must be set when SHOP_ENV=production")
+        cfg["SECRET_KEY"] = _DEV_SECRET
+    if not cfg.get("DATABASE_URL"):
+        if production:
+            raise ConfigError("SHOP_DATABASE_URL must be set when SHOP_ENV=production")
+        cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "shop.db")
+    if not cfg.get("BROKER_URL"):
+        cfg["BROKER_URL"] = "filesystem://"
+    if not cfg.get("MEDIA_DIR"):
+        cfg["MEDIA_DIR"] = os.path.join(instance_path, "media")
+    if production:
+        cfg.setdefault("SESSION_COOKIE_SECURE", True)

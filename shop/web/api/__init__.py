@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from shop.web import csrf
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)  # the API is token-based, not cookie-based
+
+from shop.web.api import views  # noqa: E402,F401

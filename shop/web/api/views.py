@@ -1,0 +1,1 @@
+from shop.web.api import bp  # noqa: F401

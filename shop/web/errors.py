@@ -5,6 +5,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shop.errors import Conflict, DomainError, NotFound  # noqa: F401  (re-exported for the web layer)
 from shop.i18n import gettext as _
 
 MESSAGES = {
@@ -14,24 +15,6 @@ MESSAGES = {
     413: "Request too large",
     500: "Something went wrong on our side",
 }
-
-
-class DomainError(Exception):
-    """A use case refused the request.  ``code`` is stable and machine-readable."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str, status: int | None = None, **params):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params
-        if status is not None:
-            self.status = status
-
-
-class NotFound(DomainError):
-    status = 404
 
 
 def wants_json() -> bool:

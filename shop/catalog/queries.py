@@ -3,7 +3,7 @@
 Every loader issues a small, fixed number of SQL statements whatever the number of rows: the
 relationships a page shows are eager-loaded here (joined for many-to-one, select-in for lists), so
 templates never trigger lazy loads.  Only active products are visible to shoppers; asking for a
-missing or hidden one raises :class:`shop.web.errors.NotFound` (404 on the web and in the API).
+missing or hidden one raises :class:`shop.errors.NotFound` (404 on the web and in the API).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shop.catalog.models import Category, Farm, Product, ProductStatus, Region
-from shop.web.errors import NotFound
+from shop.errors import NotFound
 
 
 def card_options() -> tuple:
@@ -126,11 +126,23 @@ def farm_products(session: Session, farm_id: int, limit: int = 24) -> ProductSam
     return _sample(session, Product.farm_id == farm_id, limit)
 
 
-def region_farms(session: Session, region_id: int) -> list[Farm]:
-    """The farms of a region, verified first, then by name."""
+def more_from_farm(session: Session, product: Product, limit: int = 4) -> list[Product]:
+    """Other active products of the product's farm (in stock first), for "more from this farm"."""
+    stmt = (
+        _active_products()
+        .options(*card_options())
+        .where(Product.farm_id == product.farm_id, Product.id != product.id)
+        .order_by(Product.in_stock.desc(), Product.featured.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def region_farms(session: Session, region_id: int, limit: int = 60) -> list[Farm]:
+    """Up to ``limit`` farms of a region, verified first, then oldest first."""
     return list(session.scalars(
         sa.select(Farm).where(Farm.region_id == region_id)
-        .order_by(Farm.verified.desc(), Farm.id)))
+        .order_by(Farm.verified.desc(), Farm.id).limit(limit)))
 
 
 def region_product_counts(session: Session) -> dict[int, int]:

@@ -58,26 +58,34 @@ def app(database_url, tmp_path_factory):
 
 
 def _clear_all_tables(engine) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
             names = conn.execute(sa.text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )).scalars().all()
             if names:
                 conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
-            return
-        rows = conn.execute(sa.text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name <> 'alembic_version'")).all()
+        return
+    # SQLite: PRAGMA foreign_keys cannot change inside a transaction, so use the raw connection
+    # (autocommit: the driver's isolation_level is None, see shop.db) around one explicit transaction.
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        rows = cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                           "AND name <> 'alembic_version'").fetchall()
         virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        cur.execute("PRAGMA foreign_keys=OFF")
+        cur.execute("BEGIN IMMEDIATE")
         for name, _sql in rows:
             if any(name.startswith(v + "_") for v in virtual):
                 continue  # FTS shadow tables are emptied through their virtual table
-            conn.exec_driver_sql(f'DELETE FROM "{name}"')
-        if conn.execute(sa.text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first():
-            conn.exec_driver_sql("DELETE FROM sqlite_sequence")
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            cur.execute(f'DELETE FROM "{name}"')
+        if cur.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+            cur.execute("DELETE FROM sqlite_sequence")
+        cur.execute("COMMIT")
+        cur.execute("PRAGMA foreign_keys=ON")
+    finally:
+        raw.close()
 
 
 @pytest.fixture(autouse=True)

@@ -77,6 +77,8 @@ class Farm(Base):
     story_zh: Mapped[str] = mapped_column(sa.Text, default="")
     story_en: Mapped[str] = mapped_column(sa.Text, default="")
     verified: Mapped[bool] = mapped_column(default=False)
+    # Where new-order notices go (the farm's own or its co-operative's address); optional.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True, default=None)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship(back_populates="farms")

@@ -16,6 +16,12 @@ def render_item(type_, obj, autogen_context):
 target_metadata = Base.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Autogenerate never proposes dropping what exists only in the database (search indexes made by
+    hand-written migrations, such as the FTS5 tables); drops are written by hand."""
+    return not (reflected and compare_to is None)
+
+
 def run_migrations_offline():
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
                       literal_binds=True, render_as_batch=True)
@@ -27,7 +33,8 @@ def run_migrations_online():
     engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite", render_item=render_item)
+                          render_as_batch=connection.dialect.name == "sqlite", render_item=render_item,
+                          include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

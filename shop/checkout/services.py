@@ -1,0 +1,201 @@
+"""Checkout use cases: place an order from a cart, release reservations that expired.
+
+Stock safety: a reservation takes stock with one conditional statement per variant,
+``UPDATE variant SET stock = stock - n WHERE id = :id AND stock >= n``, in variant-id order.  The
+statement either takes the stock or changes nothing, so concurrent buyers can never drive stock
+below zero (the CHECK constraint is the last line of defence).  On SQLite the caller's unit of work
+opens with BEGIN IMMEDIATE, so writers queue; on PostgreSQL the row lock taken by the UPDATE makes a
+second buyer wait and then re-check ``stock >= n`` against the committed value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from shop.cart.models import Cart, CartLine
+from shop.catalog.models import Product, ProductStatus, Variant
+from shop.db import utcnow
+from shop.errors import Conflict, DomainError
+from shop.orders.models import FarmOrder, Order, OrderEvent, OrderLine, StockReservation
+from shop.orders.states import FarmOrderStatus, OrderStatus
+from shop.shipping.models import ShippingRule
+from shop.shipping.services import quote_shipping
+
+DEFAULT_RESERVATION_TTL = dt.timedelta(minutes=15)
+
+
+class DeliveryAddress(Protocol):
+    recipient: str
+    mobile: str
+    province: str
+    city: str
+    district: str
+    street: str
+    postcode: str
+
+
+class SoldOut(Conflict):
+    def __init__(self, sku: str, available: int):
+        super().__init__("sold_out", "Sorry, %(sku)s has only %(available)s left.", sku=sku, available=available)
+        self.sku, self.available = sku, available
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    order: Order
+    created: bool  # False when a repeated submission found the order placed the first time
+
+
+def order_number(now: dt.datetime) -> str:
+    """Human-friendly, unguessable-enough order number: HB + date + 8 random digits."""
+    return f"HB{now:%Y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+def checkout_key(cart: Cart) -> str:
+    """One cart checks out once: a second submit of the same cart finds the first order."""
+    return hashlib.sha256(f"cart:{cart.token}".encode()).hexdigest()
+
+
+def find_order_for_cart(session: Session, cart: Cart) -> Order | None:
+    return session.scalars(sa.select(Order).where(Order.checkout_key == checkout_key(cart))).one_or_none()
+
+
+def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAddress,
+                customer_id: int | None = None, locale: str = "zh",
+                reservation_ttl: dt.timedelta = DEFAULT_RESERVATION_TTL) -> CheckoutResult:
+    """Create the order, its per-farm parts and lines, and reserve stock until payment.
+
+    Idempotent per cart: if this cart already became an order, that order is returned with
+    ``created=False``.  Prices, shipping and totals are computed here from the database; nothing a
+    client sends about money is used.  Raises ``SoldOut`` (409) when any line cannot be reserved, in
+    which case nothing is written.  Also enqueues nothing: the caller sends follow-up work after
+    commit (see shop.payments).
+    """
+    existing = find_order_for_cart(session, cart)
+    if existing is not None:
+        return CheckoutResult(existing, created=False)
+
+    lines = session.scalars(
+        sa.select(CartLine).where(CartLine.cart_id == cart.id)
+        .options(joinedload(CartLine.variant).joinedload(Variant.product))
+        .order_by(CartLine.variant_id)
+    ).all()
+    if not lines:
+        raise DomainError("cart_empty", "Your cart is empty.")
+    for line in lines:
+        if line.variant.product.status != ProductStatus.ACTIVE:
+            raise Conflict("product_unavailable", "%(name)s is no longer for sale.",
+                           name=line.variant.product.name_zh)
+
+    now = utcnow()
+    # Reserve in variant-id order so two checkouts never wait on each other's rows in a cycle.
+    for line in lines:
+        taken = session.execute(
+            sa.update(Variant).where(Variant.id == line.variant_id, Variant.stock >= line.quantity)
+            .values(stock=Variant.stock - line.quantity)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.expire(line.variant, ["stock"])
+        if taken != 1:
+            available = session.scalar(sa.select(Variant.stock).where(Variant.id == line.variant_id)) or 0
+            raise SoldOut(line.variant.sku, available)
+
+    by_farm: dict[int, list[CartLine]] = defaultdict(list)
+    for line in lines:
+        by_farm[line.variant.product.farm_id].append(line)
+    rules = {r.farm_id: r for r in session.scalars(
+        sa.select(ShippingRule).where(ShippingRule.farm_id.in_(by_farm)))}
+
+    order = Order(
+        number=order_number(now), access_token=secrets.token_urlsafe(32), checkout_key=checkout_key(cart),
+        customer_id=customer_id, email=email, locale=locale, status=OrderStatus.PENDING_PAYMENT,
+        goods_fen=0, shipping_fen=0, total_fen=0,
+        recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
+        district=address.district, street=address.street, postcode=address.postcode or "",
+        reserved_until=now + reservation_ttl, created_at=now,
+    )
+    session.add(order)
+    for farm_id, farm_lines in sorted(by_farm.items()):
+        goods = sum(l.variant.price_fen * l.quantity for l in farm_lines)
+        weight = sum(l.variant.weight_g * l.quantity for l in farm_lines)
+        shipping = quote_shipping(rules.get(farm_id), goods, weight)
+        farm_order = FarmOrder(farm_id=farm_id, status=FarmOrderStatus.PENDING_PAYMENT, goods_fen=goods,
+                               shipping_fen=shipping, total_fen=goods + shipping, weight_g=weight)
+        order.farm_orders.append(farm_order)
+        for l in farm_lines:
+            v, p = l.variant, l.variant.product
+            farm_order.lines.append(OrderLine(
+                order=order, variant_id=v.id, product_id=p.id, sku=v.sku,
+                product_name_zh=p.name_zh, product_name_en=p.name_en,
+                variant_label_zh=v.label_zh, variant_label_en=v.label_en,
+                unit_price_fen=v.price_fen, quantity=l.quantity, weight_g=v.weight_g,
+                line_total_fen=v.price_fen * l.quantity))
+        order.goods_fen += goods
+        order.shipping_fen += shipping
+    order.total_fen = order.goods_fen + order.shipping_fen
+    session.flush()
+    for l in lines:
+        session.add(StockReservation(order_id=order.id, variant_id=l.variant_id, quantity=l.quantity,
+                                     expires_at=order.reserved_until))
+    session.add(OrderEvent(order_id=order.id, kind="placed", to_status=order.status.value,
+                           actor=f"customer:{customer_id}" if customer_id else "guest",
+                           data={"total_fen": order.total_fen, "farms": sorted(by_farm)}))
+    refresh_stock_flags(session, {l.variant.product_id for l in lines})
+    session.flush()
+    return CheckoutResult(order, created=True)
+
+
+def refresh_stock_flags(session: Session, product_ids: set[int]) -> None:
+    """Keep Product.in_stock (used by listings) true to the variants' stock after it moved."""
+    if not product_ids:
+        return
+    has_stock = sa.exists().where(Variant.product_id == Product.id, Variant.stock > 0)
+    session.execute(sa.update(Product).where(Product.id.in_(product_ids)).values(in_stock=has_stock)
+                    .execution_options(synchronize_session=False))
+
+
+def release_reservations(session: Session, order: Order, *, state: str) -> int:
+    """Give an order's active reservations back to stock (``state``: released) or keep the stock
+    taken for good (``state``: consumed, when the order is paid).  Returns how many were closed.
+
+    Each reservation is closed with a conditional UPDATE on its state, so a second caller (a
+    re-delivered task, a racing expiry) closes nothing and returns no stock twice.
+    """
+    now = utcnow()
+    closed = 0
+    reservations = session.scalars(
+        sa.select(StockReservation).where(StockReservation.order_id == order.id,
+                                          StockReservation.state == "active")
+        .order_by(StockReservation.variant_id)).all()
+    touched: set[int] = set()
+    for r in reservations:
+        won = session.execute(
+            sa.update(StockReservation).where(StockReservation.id == r.id, StockReservation.state == "active")
+            .values(state=state, closed_at=now).execution_options(synchronize_session=False)).rowcount
+        if won != 1:
+            continue
+        closed += 1
+        if state == "released":
+            session.execute(sa.update(Variant).where(Variant.id == r.variant_id)
+                            .values(stock=Variant.stock + r.quantity).execution_options(synchronize_session=False))
+            touched.add(r.variant_id)
+    if touched:
+        pids = set(session.scalars(sa.select(Variant.product_id).where(Variant.id.in_(touched))))
+        refresh_stock_flags(session, pids)
+    session.expire_all()
+    return closed
+
+
+def expired_order_ids(session: Session, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """Orders still waiting for payment whose reservation time is over (oldest first)."""
+    now = now or utcnow()
+    return list(session.scalars(
+        sa.select(Order.id).where(Order.status == OrderStatus.PENDING_PAYMENT, Order.reserved_until < now)
+        .order_by(Order.reserved_until).limit(limit)))

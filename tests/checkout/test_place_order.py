@@ -1,0 +1,107 @@
+"""Checkout domain: a cart becomes one order with a part per farm, stock is reserved, never oversold."""
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from shop import db
+from shop.cart.models import Cart, CartLine
+from shop.catalog.models import Variant
+from shop.checkout import services as checkout
+from shop.orders import services as orders
+from shop.orders.models import StockReservation
+from shop.orders.states import FarmOrderStatus, OrderStatus
+from shop.shipping.models import ShippingMode, ShippingRule
+from tests.factories import FarmFactory, ProductFactory
+
+
+@dataclass
+class Address:
+    recipient: str = "张三"
+    mobile: str = "13800138000"
+    province: str = "浙江省"
+    city: str = "宁波市"
+    district: str = "鄞州区"
+    street: str = "天童南路 588 号"
+    postcode: str = "315100"
+
+
+def cart_with(session, *pairs):
+    cart = Cart(token=f"tok-{len(pairs)}-{pairs[0][0].id}")
+    session.add(cart)
+    session.flush()
+    for variant, qty in pairs:
+        session.add(CartLine(cart_id=cart.id, variant_id=variant.id, quantity=qty))
+    session.flush()
+    return cart
+
+
+def test_order_has_one_part_per_farm_with_server_computed_totals(session):
+    # Given a cart with goods from two farms, one of which charges by weight
+    a = ProductFactory(variants=[{"price_fen": 12800, "stock": 5, "weight_g": 500}])
+    b = ProductFactory(variants=[{"price_fen": 3000, "stock": 5, "weight_g": 1500}])
+    session.add(ShippingRule(farm_id=b.farm_id, mode=ShippingMode.BY_WEIGHT, first_weight_g=1000,
+                             first_fee_fen=1200, extra_weight_g=1000, extra_fee_fen=500, free_above_fen=None))
+    cart = cart_with(session, (a.variants[0], 1), (b.variants[0], 2))
+    session.commit()
+
+    # When it is checked out
+    with db.unit_of_work() as s:
+        result = checkout.place_order(s, cart, email="buyer@example.com", address=Address())
+
+    # Then one order with two farm parts, prices and shipping computed on the server
+    order = result.order
+    assert result.created and order.status == OrderStatus.PENDING_PAYMENT
+    parts = {fo.farm_id: fo for fo in order.farm_orders}
+    assert parts[a.farm_id].goods_fen == 12800 and parts[a.farm_id].shipping_fen == 0  # default rule: free ≥ ¥99
+    assert parts[b.farm_id].goods_fen == 6000 and parts[b.farm_id].shipping_fen == 1200 + 2 * 500  # 3 kg
+    assert order.total_fen == 12800 + 6000 + 2200
+    # And the stock is taken off while reserved
+    assert session.get(Variant, a.variants[0].id).stock == 4
+    assert session.get(Variant, b.variants[0].id).stock == 3
+
+
+def test_second_submit_of_the_same_cart_returns_the_first_order(session):
+    p = ProductFactory(variants=[{"stock": 5}])
+    cart = cart_with(session, (p.variants[0], 2))
+    session.commit()
+    with db.unit_of_work() as s:
+        first = checkout.place_order(s, cart, email="a@example.com", address=Address()).order
+    with db.unit_of_work() as s:
+        again = checkout.place_order(s, cart, email="a@example.com", address=Address())
+    assert not again.created and again.order.id == first.id
+    assert session.scalar(sa.select(Variant.stock).where(Variant.id == p.variants[0].id)) == 3
+
+
+def test_sold_out_line_writes_nothing(session):
+    ok = ProductFactory(variants=[{"stock": 5}])
+    short = ProductFactory(variants=[{"stock": 1}])
+    cart = cart_with(session, (ok.variants[0], 1), (short.variants[0], 2))
+    session.commit()
+    with pytest.raises(checkout.SoldOut) as err:
+        with db.unit_of_work() as s:
+            checkout.place_order(s, cart, email="a@example.com", address=Address())
+    assert err.value.available == 1
+    assert session.scalar(sa.select(Variant.stock).where(Variant.id == ok.variants[0].id)) == 5
+    assert session.scalar(sa.select(sa.func.count()).select_from(StockReservation)) == 0
+
+
+def test_expiry_cancels_and_returns_stock_once(session):
+    p = ProductFactory(variants=[{"stock": 3}])
+    cart = cart_with(session, (p.variants[0], 3))
+    session.commit()
+    import datetime as dt
+    with db.unit_of_work() as s:
+        order = checkout.place_order(s, cart, email="a@example.com", address=Address(),
+                                     reservation_ttl=dt.timedelta(seconds=-1)).order
+    assert session.scalar(sa.select(Variant.stock).where(Variant.id == p.variants[0].id)) == 0
+    with db.unit_of_work() as s:
+        assert checkout.expired_order_ids(s) == [order.id]
+        assert orders.expire_order(s, order.id) is True
+    with db.unit_of_work() as s:
+        assert orders.expire_order(s, order.id) is False  # a second run changes nothing
+    assert session.scalar(sa.select(Variant.stock).where(Variant.id == p.variants[0].id)) == 3
+    order = orders.get_order_by_number(session, order.number)
+    assert order.status == OrderStatus.CANCELLED
+    assert {fo.status for fo in order.farm_orders} == {FarmOrderStatus.CANCELLED}
+    assert [e.kind for e in order.events] == ["placed", "cancelled", "cancelled"]

@@ -397,6 +397,22 @@ def test_script_in_the_query_is_escaped(client, honey_catalog):
     assert "&lt;script&gt;" in body
 
 
+def test_a_failing_database_gives_the_bilingual_500_page(tmp_path):
+    # Given an app whose database cannot be opened
+    from shop import create_app
+
+    broken = create_app({"TESTING": False, "SECRET_KEY": "test",
+                         "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/shop.db"})
+    # When a page needs it
+    resp = broken.test_client().get("/products/1")
+    # Then the shopper sees the error page in both languages, not a traceback
+    assert resp.status_code == 500
+    page = text_of(resp)
+    assert "服务器出了点问题" in page and "Something went wrong on our side" in page
+    assert "Traceback" not in page and "OperationalError" not in page
+    db.get_db(broken).engine.dispose()
+
+
 # --- media --------------------------------------------------------------------------------------
 
 def test_media_files_are_served_with_long_cache_headers(app, client):

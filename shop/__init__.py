@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(storefront_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
+    from shop.web.accounts import bp as accounts_bp
+    app.register_blueprint(accounts_bp)
     errors.init_app(app)
 
     from shop import cli

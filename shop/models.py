@@ -1,3 +1,4 @@
 """Import every domain's models so metadata (Alembic, tests) sees all tables."""
 from shop.catalog.models import Category, Farm, Product, ProductPhoto, Region, Variant  # noqa: F401
 from shop.cart.models import Cart, CartLine  # noqa: F401
+from shop.accounts.models import Address, Customer, LoginThrottle  # noqa: F401

@@ -1,0 +1,1 @@
+"""Shopper accounts: sign-up, login, sessions, delivery addresses."""

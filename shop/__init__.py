@@ -39,6 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     from shop.web.accounts import bp as accounts_bp
     app.register_blueprint(accounts_bp)
+    from shop.web import payments as payments_pages, webhooks
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(payments_pages.bp)
     errors.init_app(app)
 
     from shop import cli

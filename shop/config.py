@@ -6,6 +6,8 @@ rather than run with a development secret.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 
@@ -27,6 +29,13 @@ DEFAULTS: dict[str, object] = {
     "API_MAX_PER_PAGE": 100,
     "MAX_QUERY_LENGTH": 100,
     "CART_MAX_QUANTITY": 99,
+    "RESERVATION_TTL_SECONDS": 900,  # how long checkout holds stock for an unpaid order
+    "PAYMENT_GATEWAY": "test",  # "test": the embedded payment page; "stripe": Stripe-hosted Checkout
+    # The Stripe settings are also read from the unprefixed STRIPE_* variables Stripe's docs use.
+    "STRIPE_SECRET_KEY": None,
+    "STRIPE_WEBHOOK_SECRET": None,  # whsec_…; development derives one from SECRET_KEY (see finish)
+    "STRIPE_API_BASE": None,  # another API address, e.g. a local Stripe-compatible server
+    "WEBHOOK_TOLERANCE_SECONDS": 300,  # how old a signed webhook may be
     "MEDIA_DIR": None,  # <instance>/media unless set
     "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -35,6 +44,10 @@ DEFAULTS: dict[str, object] = {
 }
 
 _DEV_SECRET = "dev-only-not-secret"
+
+PAYMENT_GATEWAYS = ("test", "stripe")
+#: Settings that may also come from the environment without the SHOP_ prefix (SHOP_* wins).
+UNPREFIXED = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE")
 
 
 def _coerce(raw: str, default: object) -> object:
@@ -58,6 +71,9 @@ def load(instance_path: str, environ: os._Environ | dict | None = None) -> dict[
         raw = environ.get(f"SHOP_{key}")
         if raw is not None:
             cfg[key] = _coerce(raw, default) if default is not None else raw
+    for key in UNPREFIXED:
+        if environ.get(f"SHOP_{key}") is None and environ.get(key):
+            cfg[key] = environ[key]
     extra = environ.get("SHOP_CONFIG_JSON")
     if extra:
         cfg.update(json.loads(extra))
@@ -82,3 +98,25 @@ def finish(cfg: dict, instance_path: str) -> None:
         cfg["MEDIA_DIR"] = os.path.join(instance_path, "media")
     if production:
         cfg.setdefault("SESSION_COOKIE_SECURE", True)
+    _finish_payments(cfg, production)
+
+
+def _finish_payments(cfg: dict, production: bool) -> None:
+    gateway = cfg.get("PAYMENT_GATEWAY")
+    if gateway not in PAYMENT_GATEWAYS:
+        raise ConfigError(f"SHOP_PAYMENT_GATEWAY must be one of {', '.join(PAYMENT_GATEWAYS)}, not {gateway!r}")
+    if gateway == "stripe" and not cfg.get("STRIPE_SECRET_KEY"):
+        raise ConfigError("STRIPE_SECRET_KEY must be set when SHOP_PAYMENT_GATEWAY=stripe")
+    # A secret this function derived on an earlier pass (before a test config changed SECRET_KEY)
+    # is not one the operator set, so it is derived again.
+    derived_before = cfg.pop("WEBHOOK_SECRET_DERIVED", None)
+    secret = cfg.get("STRIPE_WEBHOOK_SECRET")
+    if secret and secret != derived_before:
+        return
+    if production:
+        cfg["STRIPE_WEBHOOK_SECRET"] = None  # the webhook endpoint fails closed (503)
+        return
+    # Development and tests: a local secret, so the embedded test gateway signs and verifies its
+    # events out of the box.  Derived rather than fixed, so it is as secret as SECRET_KEY.
+    digest = hmac.new(str(cfg["SECRET_KEY"]).encode(), b"harvest-bridge local webhook secret", hashlib.sha256)
+    cfg["STRIPE_WEBHOOK_SECRET"] = cfg["WEBHOOK_SECRET_DERIVED"] = "whsec_local_" + digest.hexdigest()

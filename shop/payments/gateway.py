@@ -14,7 +14,16 @@ from flask import Flask, current_app
 
 
 class GatewayError(Exception):
-    """The gateway refused or could not be reached; nothing was charged by this call."""
+    """The gateway refused or could not be reached; nothing was charged by this call.
+
+    ``retryable`` is True for failures that may pass later (connection trouble, rate limits, the
+    gateway's own 5xx); a refusal of the request itself (invalid parameters, nothing left to
+    refund) is not, and sending the same request again will not help.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,17 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shop.db import utcnow
 from shop.errors import Conflict, DomainError, NotFound
-from shop.orders.models import FarmOrder, Order, OrderLine
+from shop.orders.models import FarmOrder, Order, OrderEvent, OrderLine
 from shop.orders.services import lock_order, mark_order_paid, record_event, set_farm_order_status, set_order_status
 from shop.orders.states import FARM_ORDER_TRANSITIONS, FarmOrderStatus, OrderStatus
 from shop.outbox.services import enqueue_task
 from shop.payments import signing
-from shop.payments.gateway import CheckoutLine, CheckoutRequest, CheckoutSession, PaymentGateway, RefundRequest
+from shop.payments.gateway import (CheckoutLine, CheckoutRequest, CheckoutSession, GatewayError, PaymentGateway,
+                                   RefundRequest)
 from shop.payments.models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent, WebhookEventStatus
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,15 @@ HANDLED_EVENTS = {
 
 class InvalidWebhook(DomainError):
     status = 400
+
+
+class WebhookNotConfigured(DomainError):
+    """No webhook secret is set: nothing can be verified, so nothing is accepted (fail closed)."""
+
+    status = 503
+
+    def __init__(self):
+        super().__init__("webhook_not_configured", "Payment notifications are not configured on this server.")
 
 
 # --- opening a payment ---------------------------------------------------------------------------
@@ -98,6 +108,31 @@ def attach_checkout_session(session: Session, payment_id: int, checkout: Checkou
     return payment
 
 
+@dataclass(frozen=True)
+class SimulatedCheckout:
+    """A checkout session of the embedded test gateway, with its order (for the test payment page)."""
+
+    payment: Payment
+    order: Order
+
+    @property
+    def open(self) -> bool:
+        """True while the shopper may still pay or decline."""
+        return self.payment.status in (PaymentStatus.PENDING, PaymentStatus.PROCESSING)
+
+
+def find_simulated_checkout(session: Session, checkout_session_id: str) -> SimulatedCheckout:
+    """The test gateway's session ``checkout_session_id`` and its order, lines loaded; NotFound otherwise."""
+    payment = session.scalar(sa.select(Payment).where(Payment.checkout_session_id == checkout_session_id[:255],
+                                                      Payment.gateway == "test"))
+    if payment is None:
+        raise NotFound("payment_not_found", "Payment not found")
+    order = session.scalars(sa.select(Order).where(Order.id == payment.order_id)
+                            .options(selectinload(Order.farm_orders).selectinload(FarmOrder.lines),
+                                     selectinload(Order.farm_orders).joinedload(FarmOrder.farm))).one()
+    return SimulatedCheckout(payment=payment, order=order)
+
+
 # --- webhook intake --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -107,9 +142,15 @@ class Intake:
     duplicate: bool
 
 
-def receive_webhook(session: Session, raw_body: bytes, signature_header: str | None, *, secret: str,
-                    gateway: str = "stripe", tolerance: int = 300) -> Intake:
-    """Verify, store once, and queue processing of a gateway event.  Raises InvalidWebhook (400)."""
+def verify_webhook(raw_body: bytes, signature_header: str | None, *, secret: str | None,
+                   tolerance: int = 300) -> dict:
+    """The event in ``raw_body`` if it is signed with ``secret`` and shaped like an event.
+
+    Touches no database, so a forged or garbled request costs no lock.  Raises
+    WebhookNotConfigured (503) without a secret, InvalidWebhook (400) otherwise.
+    """
+    if not secret:
+        raise WebhookNotConfigured()
     try:
         signing.verify_signature(secret, raw_body, signature_header, tolerance=tolerance)
     except signing.SignatureError as exc:
@@ -118,9 +159,27 @@ def receive_webhook(session: Session, raw_body: bytes, signature_header: str | N
         event = json.loads(raw_body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidWebhook("invalid_payload", "The webhook body is not valid JSON.") from exc
-    if not (isinstance(event, dict) and isinstance(event.get("id"), str) and isinstance(event.get("type"), str)
+    if not (isinstance(event, dict) and isinstance(event.get("id"), str) and event["id"]
+            and isinstance(event.get("type"), str)
             and isinstance(event.get("data"), dict) and isinstance(event["data"].get("object"), dict)):
         raise InvalidWebhook("invalid_payload", "The webhook body is not an event.")
+    return event
+
+
+def receive_webhook(session: Session, raw_body: bytes, signature_header: str | None, *, secret: str | None,
+                    gateway: str = "stripe", tolerance: int = 300) -> Intake:
+    """Verify, store once, and queue processing of a gateway event (``verify_webhook`` +
+    ``record_webhook_event``).  Raises WebhookNotConfigured (503) or InvalidWebhook (400)."""
+    event = verify_webhook(raw_body, signature_header, secret=secret, tolerance=tolerance)
+    return record_webhook_event(session, event, gateway=gateway)
+
+
+def record_webhook_event(session: Session, event: dict, *, gateway: str = "stripe") -> Intake:
+    """Store a verified event once under its id and queue its processing after commit.
+
+    A repeated delivery (sequential or concurrent: the unique constraint decides) returns
+    ``duplicate=True`` and writes nothing.  Types we do not act on are stored as ``ignored``.
+    """
     event_id, event_type = event["id"][:255], event["type"][:80]
     existing = session.scalar(sa.select(WebhookEvent.id).where(WebhookEvent.gateway == gateway,
                                                                WebhookEvent.event_id == event_id))
@@ -158,7 +217,8 @@ def _find_payment(session: Session, obj: dict) -> Payment | None:
 
 def process_webhook_event(session: Session, webhook_event_id: int) -> str:
     """Apply a stored event once; returns what happened (for logs and tests)."""
-    row = session.scalar(sa.select(WebhookEvent).where(WebhookEvent.id == webhook_event_id).with_for_update())
+    row = session.scalar(sa.select(WebhookEvent).where(WebhookEvent.id == webhook_event_id).with_for_update()
+                         .execution_options(populate_existing=True))
     if row is None:
         return "missing"
     if row.status != WebhookEventStatus.RECEIVED:
@@ -188,9 +248,38 @@ def process_webhook_event(session: Session, webhook_event_id: int) -> str:
         outcome = "ignored type"
         row.status = WebhookEventStatus.IGNORED
     row.processed_at = utcnow()
+    row.error = ""
     session.flush()
     log.info("webhook %s %s: %s", row.event_id, row.type, outcome)
     return outcome
+
+
+def record_webhook_failure(session: Session, webhook_event_id: int, error: str, *, max_attempts: int = 5) -> bool:
+    """Note that processing an event raised ``error`` (its own transaction rolled back).
+
+    The event stays ``received`` (the reconciler tries it again) until ``max_attempts`` failures,
+    then becomes ``failed`` for an operator to look at.  Returns True when it was marked failed.
+    """
+    row = session.scalar(sa.select(WebhookEvent).where(WebhookEvent.id == webhook_event_id).with_for_update()
+                         .execution_options(populate_existing=True))
+    if row is None or row.status != WebhookEventStatus.RECEIVED:
+        return False
+    row.attempts += 1
+    row.error = error[:2000]
+    if row.attempts >= max_attempts:
+        row.status = WebhookEventStatus.FAILED
+        row.processed_at = utcnow()
+    session.flush()
+    log.warning("webhook %s %s failed (attempt %s): %s", row.event_id, row.type, row.attempts, error)
+    return row.status == WebhookEventStatus.FAILED
+
+
+def stuck_webhook_event_ids(session: Session, older_than: dt.datetime, limit: int = 100) -> list[int]:
+    """Events stored before ``older_than`` and still not processed (oldest first)."""
+    return list(session.scalars(
+        sa.select(WebhookEvent.id).where(WebhookEvent.status == WebhookEventStatus.RECEIVED,
+                                         WebhookEvent.received_at < older_than)
+        .order_by(WebhookEvent.received_at).limit(limit)))
 
 
 def _payment_processing(session: Session, payment: Payment) -> str:
@@ -280,8 +369,9 @@ def create_refund(session: Session, order_id: int, *, amount_fen: int | None = N
     returned when the refund succeeds (only for goods not yet shipped).  Raises DomainError for an
     amount that is not positive or above what remains.
     """
-    order = lock_order(session, order_id)
+    # Payment row before order row: the order every other path (webhooks, refunds) locks them in.
     payment = payment or _succeeded_payment(session, order_id)
+    order = lock_order(session, order_id)
     pending = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_fen), 0))
                              .where(Refund.payment_id == payment.id, Refund.status == RefundStatus.PENDING))
     remaining = payment.amount_fen - payment.refunded_fen - pending
@@ -309,7 +399,8 @@ def create_refund(session: Session, order_id: int, *, amount_fen: int | None = N
 
 def refund_request(session: Session, refund_id: int) -> RefundRequest | None:
     """What to send to the gateway for a pending refund (None when it is no longer pending)."""
-    refund = session.get(Refund, refund_id)
+    refund = session.scalar(sa.select(Refund).where(Refund.id == refund_id)
+                            .execution_options(populate_existing=True))
     if refund is None or refund.status != RefundStatus.PENDING:
         return None
     payment = session.get(Payment, refund.payment_id)
@@ -328,31 +419,59 @@ def execute_refund(session_factory, gateway: PaymentGateway, refund_id: int) -> 
         request = refund_request(session, refund_id)
     if request is None:
         return "not pending"
-    result = gateway.refund(request)
+    try:
+        result = gateway.refund(request)
+    except GatewayError as exc:
+        if exc.retryable:
+            raise  # the task retries with the same idempotency key
+        with session_factory() as session:
+            return "failed" if _refund_failed(session, refund_id, gateway.name, str(exc)) else "already applied"
     with session_factory() as session:
-        refund = session.scalar(sa.select(Refund).where(Refund.id == refund_id).with_for_update())
+        if result.status == "failed":
+            return "failed" if _refund_failed(session, refund_id, gateway.name, "", result.id) else "already applied"
+        refund = session.scalar(sa.select(Refund).where(Refund.id == refund_id).with_for_update()
+                                .execution_options(populate_existing=True))
         if refund is None or refund.status != RefundStatus.PENDING:
             return "already applied"
-        if result.status == "failed":
-            refund.status = RefundStatus.FAILED
-            refund.gateway_refund_id = result.id
-            order = lock_order(session, refund.order_id)
-            record_event(session, order, "refund_failed", actor=gateway.name, refund_id=refund.id)
-            return "failed"
         _apply_refund(session, refund, gateway_refund_id=result.id)
         return "refunded"
+
+
+def _refund_failed(session: Session, refund_id: int, actor: str, error: str, gateway_refund_id: str | None = None) -> bool:
+    refund = session.scalar(sa.select(Refund).where(Refund.id == refund_id).with_for_update()
+                            .execution_options(populate_existing=True))
+    if refund is None or refund.status != RefundStatus.PENDING:
+        return False
+    refund.status = RefundStatus.FAILED
+    refund.gateway_refund_id = gateway_refund_id
+    order = lock_order(session, refund.order_id)
+    record_event(session, order, "refund_failed", actor=actor, refund_id=refund.id, error=error[:500])
+    session.flush()
+    log.error("refund %s failed at the gateway: %s", refund_id, error)
+    return True
+
+
+def stuck_refund_ids(session: Session, older_than: dt.datetime, limit: int = 100) -> list[int]:
+    """Refunds created before ``older_than`` and still pending (oldest first)."""
+    return list(session.scalars(
+        sa.select(Refund.id).where(Refund.status == RefundStatus.PENDING, Refund.created_at < older_than)
+        .order_by(Refund.id).limit(limit)))
 
 
 def _apply_refund(session: Session, refund: Refund, gateway_refund_id: str | None) -> None:
     """Money went back: update payment, order, farm orders and stock, and tell the shopper."""
     refund.status = RefundStatus.SUCCEEDED
     refund.gateway_refund_id = gateway_refund_id
-    payment = session.get(Payment, refund.payment_id)
+    # Locked and re-read: a dashboard refund (charge.refunded) may be moving the same totals.
+    payment = session.scalar(sa.select(Payment).where(Payment.id == refund.payment_id).with_for_update()
+                             .execution_options(populate_existing=True))
     payment.refunded_fen += refund.amount_fen
     order = lock_order(session, refund.order_id)
     order.refunded_fen = min(order.total_fen, order.refunded_fen + refund.amount_fen)
-    requested = next((e for e in reversed(order.events) if e.kind == "refund_requested"
-                      and e.data.get("refund_id") == refund.id), None)
+    # Queried rather than read from ``order.events``, which may be a list loaded before the request.
+    requested = next((e for e in session.scalars(
+        sa.select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.kind == "refund_requested")
+        .order_by(OrderEvent.id.desc())) if e.data.get("refund_id") == refund.id), None)
     returned = _return_refunded_goods(session, order, (requested.data.get("lines") if requested else None) or {})
     full = order.refunded_fen >= order.total_fen
     target = OrderStatus.REFUNDED if full else OrderStatus.PARTLY_REFUNDED

@@ -12,12 +12,16 @@ PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"]
 class StripeGateway:
     name = "stripe"
 
-    def __init__(self, secret_key: str | None, api_base: str | None = None, max_network_retries: int = 2):
+    def __init__(self, secret_key: str | None, api_base: str | None = None, max_network_retries: int = 2,
+                 timeout: float = 20):
         if not secret_key:
             raise GatewayError("STRIPE_SECRET_KEY is not set")
         addresses = {"api": api_base} if api_base else None
+        # The SDK's own timeout is 80 s per attempt; ours keeps a web request or a task bounded (the
+        # SDK's retries reuse our idempotency key, so a retried create cannot charge twice).
         self.client = stripe.StripeClient(secret_key, base_addresses=addresses,
-                                          max_network_retries=max_network_retries)
+                                          max_network_retries=max_network_retries,
+                                          http_client=stripe.new_default_http_client(timeout=timeout))
 
     def create_checkout_session(self, request: CheckoutRequest) -> CheckoutSession:
         params = {
@@ -47,15 +51,29 @@ class StripeGateway:
             session = self.client.v1.checkout.sessions.create(
                 params, options={"idempotency_key": request.idempotency_key})
         except stripe.StripeError as exc:
-            raise GatewayError(f"Stripe refused the checkout session: {exc.user_message or exc}") from exc
+            raise _gateway_error("the checkout session", exc) from exc
         return CheckoutSession(id=session.id, url=session.url)
 
     def refund(self, request: RefundRequest) -> RefundResult:
         try:
+            # Our reason goes into metadata: Stripe's own ``reason`` is a fixed list meant for
+            # fraud and dispute reporting, which our reasons (a late payment, a duplicate
+            # payment, an operator's refund) do not map onto faithfully.
             refund = self.client.v1.refunds.create(
                 {"payment_intent": request.payment_intent_id, "amount": request.amount_fen,
-                 "reason": request.reason, "metadata": {"refund_id": str(request.refund_id)}},
+                 "metadata": {"refund_id": str(request.refund_id), "reason": request.reason}},
                 options={"idempotency_key": request.idempotency_key})
         except stripe.StripeError as exc:
-            raise GatewayError(f"Stripe refused the refund: {exc.user_message or exc}") from exc
+            raise _gateway_error("the refund", exc) from exc
         return RefundResult(id=refund.id, status=refund.status or "pending")
+
+
+# Failures worth trying again with the same idempotency key: the request may not have arrived, or
+# Stripe asked us to slow down or failed on its side.
+_RETRYABLE = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
+def _gateway_error(what: str, exc: stripe.StripeError) -> GatewayError:
+    retryable = isinstance(exc, _RETRYABLE) or (exc.http_status or 0) >= 500
+    verb = "could not reach Stripe for" if isinstance(exc, stripe.APIConnectionError) else "Stripe refused"
+    return GatewayError(f"{verb} {what}: {exc.user_message or exc}", retryable=retryable)

@@ -57,3 +57,20 @@ def checkout_session_event(event_type: str, *, session_id: str, order_id: int, o
         }},
     }
     return json.dumps(event, separators=(",", ":")).encode()
+
+
+#: The test payment page's two buttons and the event each one sends.
+OUTCOMES = {
+    "pay": ("checkout.session.completed", "paid"),
+    "decline": ("checkout.session.async_payment_failed", "unpaid"),
+}
+
+
+def outcome_event(outcome: str, *, session_id: str, order_id: int, order_number: str, payment_id: int,
+                  amount_fen: int, currency: str = "CNY") -> bytes:
+    """The event Stripe would send when the shopper pays (``"pay"``) or the payment fails
+    (``"decline"``); ``KeyError`` for any other outcome."""
+    event_type, payment_status = OUTCOMES[outcome]
+    return checkout_session_event(event_type, session_id=session_id, order_id=order_id, order_number=order_number,
+                                  payment_id=payment_id, amount_fen=amount_fen, currency=currency,
+                                  payment_status=payment_status)

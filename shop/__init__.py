@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    from shop.celery import celery_init_app
+    celery_init_app(app)
 
     from shop.web.storefront import bp as storefront_bp
     from shop.web.api import bp as api_bp

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import tempfile
 
 
 class ConfigError(RuntimeError):
@@ -22,6 +23,14 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,  # sqlite:///<instance>/shop.db unless set
     "DATABASE_ECHO": False,
     "BROKER_URL": None,  # filesystem:// under instance/ unless set
+    "BROKER_DIR": None,  # the filesystem broker's folders: <instance>/broker unless set
+    "OUTBOX_PUBLISH_ON_COMMIT": True,  # publish outbox rows right after their transaction commits
+    "OUTBOX_RELAY_INTERVAL": 5,  # seconds between beat runs of the outbox relay
+    "OUTBOX_REDELIVER_AFTER": 900,  # seconds before a published but unfinished task is sent again
+    "MAIL_URL": None,  # smtp://user:pass@host:port or smtps://…; unset: .eml files in MAIL_OUTBOX_DIR
+    "MAIL_FROM": "丰收桥 Harvest Bridge <no-reply@harvest-bridge.localhost>",
+    "MAIL_OUTBOX_DIR": None,  # <instance>/outbox unless set
+    "MAIL_TIMEOUT": 10,  # seconds for each SMTP connection
     "DEFAULT_LOCALE": "zh",
     "LOCALES": ["zh", "en"],
     "DISPLAY_TIMEZONE": "Asia/Shanghai",
@@ -94,6 +103,16 @@ def finish(cfg: dict, instance_path: str) -> None:
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "shop.db")
     if not cfg.get("BROKER_URL"):
         cfg["BROKER_URL"] = "filesystem://"
+    scratch = None
+    for key, folder in (("BROKER_DIR", "broker"), ("MAIL_OUTBOX_DIR", "outbox")):
+        derived = os.path.join(instance_path, folder)
+        if cfg.get("TESTING") and cfg.get(key) in (None, "", derived):
+            # A test app never drops messages or mail into the developer's instance folder (load()
+            # may have filled the instance default before the test config arrived).
+            scratch = scratch or tempfile.mkdtemp(prefix="hb-test-")
+            cfg[key] = os.path.join(scratch, folder)
+        elif not cfg.get(key):
+            cfg[key] = derived
     if not cfg.get("MEDIA_DIR"):
         cfg["MEDIA_DIR"] = os.path.join(instance_path, "media")
     if production:

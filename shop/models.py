@@ -2,3 +2,5 @@
 from shop.catalog.models import Category, Farm, Product, ProductPhoto, Region, Variant  # noqa: F401
 from shop.cart.models import Cart, CartLine  # noqa: F401
 from shop.accounts.models import Address, Customer, LoginThrottle  # noqa: F401
+from shop.outbox.models import OutboxMessage  # noqa: F401
+from shop.notifications.models import EmailMessage  # noqa: F401

@@ -1,0 +1,1 @@
+"""Notifications to people: bilingual emails rendered from templates, stored, then delivered by a task."""

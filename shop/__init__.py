@@ -24,11 +24,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from shop import db, i18n
-    from shop.web import errors, csrf
+    from shop import web
+    from shop.web import errors
 
     db.init_app(app)
     i18n.init_app(app)
-    csrf.init_app(app)
+    web.init_app(app)
     from shop.celery import celery_init_app
     celery_init_app(app)
 

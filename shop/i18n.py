@@ -32,10 +32,12 @@ def load_catalog(path: str) -> dict[str, str]:
 def select_locale() -> str:
     """Pick and remember the request's locale (called before each request)."""
     asked = request.args.get("lang")
+    stateless = request.path.startswith("/api/")  # API answers never depend on, or set, a cookie
     if asked in SUPPORTED:
-        session["lang"] = asked
+        if not stateless:
+            session["lang"] = asked
         return asked
-    remembered = session.get("lang")
+    remembered = None if stateless else session.get("lang")
     if remembered in SUPPORTED:
         return remembered
     best = request.accept_languages.best_match(SUPPORTED + ("zh-CN", "zh-Hans", "en-US", "en-GB"))

@@ -42,7 +42,11 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
         message = _(MESSAGES.get(status, exc.name or "Error"))
-        return error_response(status, code, message)
+        response = error_response(status, code, message)
+        if status == 405 and getattr(exc, "valid_methods", None):
+            body, status = response
+            return body, status, {"Allow": ", ".join(exc.valid_methods)}
+        return response
 
     @app.errorhandler(Exception)
     def _unhandled(exc: Exception):

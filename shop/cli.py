@@ -63,6 +63,9 @@ def db_current():
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
+    from shop.orders.cli import orders_group
+
+    app.cli.add_command(orders_group)
     try:
         from shop.catalog.demo import seed_demo_command
     except ImportError:  # the demo loader is optional in a stripped-down install

@@ -50,6 +50,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "PUBLIC_URL": None,  # e.g. https://shop.example.cn: absolute links in emails (workers have no request)
 }
 
 _DEV_SECRET = "dev-only-not-secret"

@@ -14,12 +14,16 @@ import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Mapping, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from shop.accounts.addresses import AddressData, validate_address
+from shop.accounts.errors import InvalidInput
+from shop.accounts.services import normalize_email
 from shop.cart.models import Cart, CartLine
+from shop.cart.services import CartView, FarmGroup, view_cart
 from shop.catalog.models import Product, ProductStatus, Variant
 from shop.db import utcnow
 from shop.errors import Conflict, DomainError
@@ -42,15 +46,115 @@ class DeliveryAddress(Protocol):
 
 
 class SoldOut(Conflict):
-    def __init__(self, sku: str, available: int):
+    """A line cannot be reserved.  ``variant_id`` and both product names let a page say which."""
+
+    def __init__(self, sku: str, available: int, *, variant_id: int | None = None,
+                 name_zh: str = "", name_en: str = ""):
         super().__init__("sold_out", "Sorry, %(sku)s has only %(available)s left.", sku=sku, available=available)
         self.sku, self.available = sku, available
+        self.variant_id, self.name_zh, self.name_en = variant_id, name_zh, name_en
 
 
 @dataclass(frozen=True)
 class CheckoutResult:
     order: Order
     created: bool  # False when a repeated submission found the order placed the first time
+
+
+@dataclass(frozen=True)
+class FarmQuote:
+    """One farm's parcel as checkout would price it now."""
+
+    group: FarmGroup  # the farm and its cart lines (shop.cart.services.view_cart)
+    weight_g: int
+    shipping_fen: int
+
+    @property
+    def goods_fen(self) -> int:
+        return self.group.subtotal_fen
+
+    @property
+    def total_fen(self) -> int:
+        return self.group.subtotal_fen + self.shipping_fen
+
+
+@dataclass(frozen=True)
+class CartQuote:
+    """A cart priced for checkout: goods, each farm's shipping and the total, all in fen."""
+
+    cart: CartView
+    farms: list[FarmQuote]
+
+    @property
+    def goods_fen(self) -> int:
+        return sum(f.goods_fen for f in self.farms)
+
+    @property
+    def shipping_fen(self) -> int:
+        return sum(f.shipping_fen for f in self.farms)
+
+    @property
+    def total_fen(self) -> int:
+        return self.goods_fen + self.shipping_fen
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.farms
+
+
+@dataclass(frozen=True)
+class CheckoutDetails:
+    """What a shopper types at checkout, checked: a normalised email and delivery address."""
+
+    email: str
+    address: AddressData
+
+
+def shipping_rules(session: Session, farm_ids) -> dict[int, ShippingRule]:
+    """The shipping rules of these farms by farm id (a farm without one ships at the default)."""
+    ids = list(farm_ids)
+    if not ids:
+        return {}
+    return {r.farm_id: r for r in session.scalars(sa.select(ShippingRule).where(ShippingRule.farm_id.in_(ids)))}
+
+
+def quote_cart(session: Session, cart: Cart | None) -> CartQuote:
+    """The cart as checkout would charge it now: current prices, one shipping fee per farm.
+
+    Uses the same rules and the same ``quote_shipping`` arithmetic as ``place_order``, so the
+    checkout page shows exactly what the order will cost (unless prices change in between, in which
+    case the order takes the new prices: nothing here is trusted later).  Two queries.
+    """
+    view = view_cart(session, cart)
+    rules = shipping_rules(session, (g.farm.id for g in view.groups))
+    farms = []
+    for group in view.groups:
+        weight = sum(line.variant.weight_g * line.quantity for line in group.lines)
+        farms.append(FarmQuote(group=group, weight_g=weight,
+                               shipping_fen=quote_shipping(rules.get(group.farm.id), group.subtotal_fen, weight)))
+    return CartQuote(cart=view, farms=farms)
+
+
+def check_checkout_details(email: object, address: Mapping | object) -> CheckoutDetails:
+    """Validate the shopper's email and address together; ``InvalidInput`` names every bad field.
+
+    Address fields keep their names (``recipient``, ``mobile``…); the email's is ``email``.  An
+    address that is not a mapping (e.g. a JSON string) counts as all fields missing.
+    """
+    errors: dict[str, str] = {}
+    clean_email = None
+    try:
+        clean_email = normalize_email(email)
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    clean_address = None
+    try:
+        clean_address = validate_address(address if isinstance(address, Mapping) else {})
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    if errors:
+        raise InvalidInput(errors)
+    return CheckoutDetails(email=clean_email, address=clean_address)
 
 
 def order_number(now: dt.datetime) -> str:
@@ -67,6 +171,13 @@ def find_order_for_cart(session: Session, cart: Cart) -> Order | None:
     return session.scalars(sa.select(Order).where(Order.checkout_key == checkout_key(cart))).one_or_none()
 
 
+def ensure_cart_open(session: Session, cart: Cart) -> None:
+    """Refuse (409 ``cart_checked_out``) to change a cart that already became an order: its
+    checkout would keep answering with that order, so the change would silently never be bought."""
+    if find_order_for_cart(session, cart) is not None:
+        raise Conflict("cart_checked_out", "This cart has already been checked out. Start a new cart.")
+
+
 def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAddress,
                 customer_id: int | None = None, locale: str = "zh",
                 reservation_ttl: dt.timedelta = DEFAULT_RESERVATION_TTL) -> CheckoutResult:
@@ -78,6 +189,10 @@ def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAd
     which case nothing is written.  Also enqueues nothing: the caller sends follow-up work after
     commit (see shop.payments).
     """
+    # Lock the cart row first: a second submit of the same cart waits here until the first commits
+    # and then finds its order, instead of racing it to the unique checkout_key (PostgreSQL; on
+    # SQLite the unit of work's BEGIN IMMEDIATE already serialises the two).
+    session.execute(sa.select(Cart.id).where(Cart.id == cart.id).with_for_update())
     existing = find_order_for_cart(session, cart)
     if existing is not None:
         return CheckoutResult(existing, created=False)
@@ -105,13 +220,13 @@ def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAd
         session.expire(line.variant, ["stock"])
         if taken != 1:
             available = session.scalar(sa.select(Variant.stock).where(Variant.id == line.variant_id)) or 0
-            raise SoldOut(line.variant.sku, available)
+            raise SoldOut(line.variant.sku, available, variant_id=line.variant_id,
+                          name_zh=line.variant.product.name_zh, name_en=line.variant.product.name_en)
 
     by_farm: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:
         by_farm[line.variant.product.farm_id].append(line)
-    rules = {r.farm_id: r for r in session.scalars(
-        sa.select(ShippingRule).where(ShippingRule.farm_id.in_(by_farm)))}
+    rules = shipping_rules(session, by_farm)
 
     order = Order(
         number=order_number(now), access_token=secrets.token_urlsafe(32), checkout_key=checkout_key(cart),

@@ -99,7 +99,11 @@ def checkout_request(order: Order, payment: Payment, *, success_url: str, cancel
 
 
 def attach_checkout_session(session: Session, payment_id: int, checkout: CheckoutSession) -> Payment:
-    payment = session.get(Payment, payment_id)
+    """Remember the gateway's session on the payment, unless a concurrent request attached one first
+    (then that one is kept and returned, so every caller redirects to the same session)."""
+    # Locked and re-read: the caller's session may still hold this row as it was before the gateway call.
+    payment = session.scalar(sa.select(Payment).where(Payment.id == payment_id).with_for_update()
+                             .execution_options(populate_existing=True))
     if payment is None:
         raise NotFound("payment_not_found", "Payment not found")
     if payment.checkout_session_id is None:

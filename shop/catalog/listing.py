@@ -1,10 +1,8 @@
 """The product listing: filters, search, sorting and pagination for ``/products`` and the API.
 
 ``ListingQuery.from_args`` turns request arguments into a validated query (or a 400 DomainError);
-``list_products`` runs it.  A page costs a fixed number of statements whatever its size: one COUNT,
-one SELECT of the page with farm, region and category joined, one SELECT of the page's photos
-(plus one lookup per region/category slug filter, and one more COUNT each time a search falls back
-to a looser match).
+``list_products`` runs it.  A page costs a fixed number of statements whatever its size (see
+``list_products``): product cards come with farm, region, category and photos loaded.
 """
 from __future__ import annotations
 
@@ -20,24 +18,32 @@ from shop.catalog.models import Category, Farm, Product, ProductStatus, Region
 from shop.errors import DomainError, NotFound
 
 SORTS = ("relevance", "price", "price_desc", "newest")
+MAX_PAGE = 100_000  # 2.4 million products at 24 a page; beyond that a page number is a mistake
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def _positive_int(args: Mapping, name: str, default: int, message: str) -> int:
-    raw = args.get(name)
-    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+    raw = _text(args, name)
+    if not raw:
         return default
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise DomainError("invalid_parameter", message, status=400) from None
-    if value < 1:
+    if not (raw.isascii() and raw.isdigit()):
         raise DomainError("invalid_parameter", message, status=400)
-    return value
+    digits = raw.lstrip("0")
+    if len(digits) > 18:  # past any use; also spares int() thousands of digits
+        return 10**18
+    if not digits:
+        raise DomainError("invalid_parameter", message, status=400)
+    return int(digits)
 
 
 def _text(args: Mapping, name: str) -> str:
     raw = args.get(name)
-    return " ".join(str(raw).split()) if raw is not None else ""
+    if raw is None:
+        return ""
+    if "\x00" in str(raw):
+        # PostgreSQL cannot even compare text holding a NUL; no argument of ours needs one.
+        raise DomainError("invalid_parameter", "Parameters must not contain NUL characters.", status=400)
+    return " ".join(str(raw).split())
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,12 @@ class ListingQuery:
         """Parse request arguments (``q``, ``region``, ``category``, ``farm``, ``sort``, ``page``,
         ``per_page``).  Empty values count as absent; ``per_page`` above ``max_per_page`` is
         clamped.  Raises DomainError (400) for a page or per_page that is not a positive whole
-        number, a farm that is not a number, an unknown sort or a query longer than
-        ``max_query_length``.
+        number, a page above MAX_PAGE, a farm that is not a number, an unknown sort, a NUL
+        character anywhere or a query longer than ``max_query_length``.
         """
         page = _positive_int(args, "page", 1, "The page number must be a positive whole number.")
+        if page > MAX_PAGE:
+            raise DomainError("invalid_parameter", "The page number is too large.", status=400)
         per_page = _positive_int(args, "per_page", default_per_page,
                                  "The number of products per page must be a positive whole number.")
         q = _text(args, "q")
@@ -118,75 +126,108 @@ def list_products(session: Session, query: ListingQuery) -> ProductPage:
     """The requested page of active products, with farm, region, category and photos loaded.
 
     Raises NotFound (404) for an unknown region or category slug or farm id.  With ``q``, products
-    matching every search term come first by relevance; when none do, names containing the
-    query words, and then products matching any term.  Ties and other sorts end with the id, so
-    the order is stable from page to page.
+    matching every search term come first by relevance; when none do, looser matches are tried
+    (see ``search.candidates``).  Every order ends with the product id, so pages never overlap.
+    A page past the last one is empty, with the right ``total``.
+
+    Statements: a search runs one (page and total together), a plain listing two (COUNT, page);
+    then one for the page's photos, one per region or category slug given, and for a search one
+    or two more for each looser match tried.
     """
-    where: list[sa.ColumnElement[bool]] = [Product.status == ProductStatus.ACTIVE]
+    region_id = category_id = None
     if query.region:
         region_id = session.scalar(sa.select(Region.id).where(Region.slug == query.region))
         if region_id is None:
             raise NotFound("unknown_region", "No such region.")
-        where.append(Product.region_id == region_id)
     if query.category:
         category_id = session.scalar(sa.select(Category.id).where(Category.slug == query.category))
         if category_id is None:
             raise NotFound("unknown_category", "No such category.")
-        where.append(Product.category_id == category_id)
-    if query.farm is not None:
-        # Checked only when nothing is found, to spare a statement on the common path.
-        where.append(Product.farm_id == query.farm)
+    if query.farm is not None and query.farm > MAX_ID:
+        raise NotFound("unknown_farm", "No such farm.")
+    scope = search.Scope(region_id=region_id, category_id=category_id, farm_id=query.farm)
+    sort = query.effective_sort
+    offset = (query.page - 1) * query.per_page
 
-    ranked: sa.Subquery | None = None
+    items: list[Product] = []
     total = 0
     if query.q:
-        for match in search.matches(session, query.q):
-            ranked = match.ranked
-            conditions = where + ([match.condition] if match.condition is not None else [])
-            total = _count(session, conditions, ranked)
-            if total:
-                where = conditions
+        for matched in search.candidates(session, query.q, scope):
+            rows = _page(session, matched, sort, query.per_page, offset, with_total=True)
+            if rows:
+                items, total = [product for product, _ in rows], rows[0][1]
                 break
+            if offset and (total := _count(session, matched)):
+                break  # matches, but the page asked for is past the last one
     else:
-        total = _count(session, where, None)
+        listed = _listed(scope)
+        total = _count(session, listed)
+        if total > offset:
+            items = [product for product, _ in _page(session, listed, sort, query.per_page, offset,
+                                                     with_total=False)]
 
+    # The farm is checked only when nothing is found, to spare a statement on the common path.
     if total == 0 and query.farm is not None and session.get(Farm, query.farm) is None:
         raise NotFound("unknown_farm", "No such farm.")
-
     pages = max(1, math.ceil(total / query.per_page))
-    if total == 0 or query.page > pages:
-        return ProductPage(items=[], total=total, page=query.page, per_page=query.per_page, pages=pages)
-
-    stmt = sa.select(Product)
-    if ranked is not None:
-        stmt = stmt.join(ranked, ranked.c.product_id == Product.id)
-    stmt = (
-        stmt.where(*where)
-        .options(joinedload(Product.farm), joinedload(Product.region), joinedload(Product.category),
-                 selectinload(Product.photos))
-        .order_by(*_order(query.effective_sort, ranked))
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-    )
-    items = list(session.scalars(stmt).unique())
     return ProductPage(items=items, total=total, page=query.page, per_page=query.per_page, pages=pages)
 
 
-def _count(session: Session, where: list[sa.ColumnElement[bool]], ranked: sa.Subquery | None) -> int:
-    stmt = sa.select(sa.func.count()).select_from(Product)
-    if ranked is not None:
-        stmt = stmt.join(ranked, ranked.c.product_id == Product.id)
-    return session.scalar(stmt.where(*where)) or 0
+def _listed(scope: search.Scope) -> sa.Subquery:
+    """Every active product in ``scope``, with the columns of ``search.candidates``."""
+    where = [Product.status == ProductStatus.ACTIVE]
+    if scope.region_id is not None:
+        where.append(Product.region_id == scope.region_id)
+    if scope.category_id is not None:
+        where.append(Product.category_id == scope.category_id)
+    if scope.farm_id is not None:
+        where.append(Product.farm_id == scope.farm_id)
+    return (
+        sa.select(Product.id.label("product_id"), sa.literal(0.0, sa.Float).label("score"), Product.featured,
+                  Product.price_from_fen, Product.created_at)
+        .where(*where)
+        .subquery("listed")
+    )
 
 
-def _order(sort: str, ranked: sa.Subquery | None) -> list[sa.ColumnElement]:
+def _count(session: Session, matched: sa.Subquery) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(matched)) or 0
+
+
+def _page(session: Session, matched: sa.Subquery, sort: str, limit: int, offset: int,
+          with_total: bool) -> list[tuple[Product, int | None]]:
+    """The page's products (with what a product card shows) and, if asked, the total of matches.
+
+    The page's ids are chosen inside ``matched`` before ``product`` is joined, so only the
+    products shown are read; ``count(*) OVER ()`` counts the matches in the same pass.
+    """
+    total = sa.func.count().over().label("total") if with_total else sa.null().label("total")
+    chosen = (
+        sa.select(matched, total)
+        .order_by(*_order(sort, matched))
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    stmt = (
+        sa.select(Product, chosen.c.total)
+        .join(chosen, chosen.c.product_id == Product.id)
+        .where(Product.status == ProductStatus.ACTIVE)
+        .options(joinedload(Product.farm), joinedload(Product.region), joinedload(Product.category),
+                 selectinload(Product.photos))
+        .order_by(*_order(sort, chosen))
+    )
+    return [(product, count) for product, count in session.execute(stmt)]
+
+
+def _order(sort: str, rows: sa.Subquery) -> list[sa.ColumnElement]:
+    c = rows.c
     if sort == "price":
-        return [Product.price_from_fen.asc(), Product.id.asc()]
+        return [c.price_from_fen.asc(), c.product_id.asc()]
     if sort == "price_desc":
-        return [Product.price_from_fen.desc(), Product.id.desc()]
+        return [c.price_from_fen.desc(), c.product_id.desc()]
     if sort == "newest":
-        return [Product.created_at.desc(), Product.id.desc()]
-    if sort == "relevance" and ranked is not None:
-        return [ranked.c.score.desc(), Product.featured.desc(), Product.id.desc()]
-    # "featured", and relevance for a substring match (which has no score)
-    return [Product.featured.desc(), Product.created_at.desc(), Product.id.desc()]
+        return [c.created_at.desc(), c.product_id.desc()]
+    if sort == "relevance":
+        return [c.score.desc(), c.featured.desc(), c.created_at.desc(), c.product_id.desc()]
+    return [c.featured.desc(), c.created_at.desc(), c.product_id.desc()]  # "featured"

@@ -13,9 +13,11 @@ dictionary ``search_words.txt`` of specialties and place names; English is lower
 on anything that is not a letter or digit.  A query is cut the same way and its terms are ANDed.
 
 SQLite keeps the document in the FTS5 table ``product_fts`` (rowid = product id) and ranks with
-bm25 and column weights; PostgreSQL keeps it in ``product_search`` with a weighted ``tsvector``
-(configuration ``simple``, GIN index) and ranks with ``ts_rank``.  Both are created by migration
-0002.  ``shop.catalog.services.refresh_product`` keeps the index in step with product edits.
+bm25 and column weights; PostgreSQL keeps it in ``product_search`` as a weighted ``tsvector``
+(configuration ``simple``, GIN index), ranks with ``ts_rank``, and copies the product's listing
+columns (region, category, farm, featured, price, created) beside it so that a search filters,
+counts and sorts within that one table.  Both are created by migration 0002; only active products
+have an entry, and ``shop.catalog.services.refresh_product`` keeps entries in step with edits.
 
 Query text never reaches either engine's query syntax: terms are reduced to letters and digits
 before they are quoted, so ``"``, ``*``, ``OR``, ``NEAR``, parentheses or ``<script>`` are just
@@ -41,8 +43,13 @@ from shop.catalog.models import Product, ProductStatus
 
 USER_DICTIONARY = os.path.join(os.path.dirname(__file__), "search_words.txt")
 
-# bm25 weights of the FTS5 columns (names, places, body); PostgreSQL uses weights A, B and C.
+# bm25 weights of the FTS5 columns (names, places, body); PostgreSQL uses weights A, B and D.
 FTS_WEIGHTS = (10.0, 3.0, 1.0)
+
+# English words too common to help, left out of documents and queries alike.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from in into is it its of on or than that the their them then they "
+    "this to with".split())
 
 # A query is cut into at most this many terms; more only slows the engine without narrowing much.
 MAX_TERMS = 12
@@ -53,8 +60,9 @@ _LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 _fts = sa.table("product_fts", sa.column("rowid"), sa.column("names"), sa.column("places"),
                 sa.column("body"))
-_pg = sa.table("product_search", sa.column("product_id"), sa.column("document"),
-               sa.column("tsv", postgresql.TSVECTOR))
+_pg = sa.table("product_search", sa.column("product_id"), sa.column("region_id"), sa.column("category_id"),
+               sa.column("farm_id"), sa.column("featured"), sa.column("price_from_fen"),
+               sa.column("created_at"), sa.column("tsv", postgresql.TSVECTOR))
 
 _tokenizer = None
 _tokenizer_lock = threading.Lock()
@@ -125,7 +133,13 @@ def _pinyin(text: str) -> Iterator[str]:
 
 
 def _unique(tokens: Iterable[str]) -> str:
-    return " ".join(dict.fromkeys(t for t in tokens if t))
+    return " ".join(dict.fromkeys(t for t in tokens if t and t not in STOP_WORDS))
+
+
+def _without_single_han(tokens: Iterable[str]) -> Iterator[str]:
+    # Lone characters outside the name (的, 镇, 村 …) only bloat the index; a one-character query
+    # still finds names, whose characters are indexed one by one.
+    return (t for t in tokens if not (len(t) == 1 and _HAN.match(t)))
 
 
 @dataclass(frozen=True)
@@ -136,13 +150,13 @@ class SearchDocument:
     places: str
     body: str
 
-    @property
-    def text(self) -> str:
-        return "\n".join((self.names, self.places, self.body))
-
 
 def document_for(product: Product) -> SearchDocument:
-    """The search document of ``product`` (loads its farm, region and category if needed)."""
+    """The search document of ``product`` (loads its farm, region and category if needed).
+
+    ``names``: both names cut in search mode, the pinyin of the Chinese name and its characters;
+    ``places``: origin, farm name and county, region and category names; ``body``: descriptions.
+    """
     farm, region, category = product.farm, product.region, product.category
 
     def cut(*texts: str) -> Iterator[str]:
@@ -153,20 +167,20 @@ def document_for(product: Product) -> SearchDocument:
              *(_HAN.findall(product.name_zh or ""))]
     place_texts = [product.origin_zh, product.origin_en]
     if farm is not None:
-        place_texts += [farm.name_zh, farm.name_en, farm.county_zh, farm.county_en, farm.village_zh,
-                        farm.village_en]
+        place_texts += [farm.name_zh, farm.name_en, farm.county_zh, farm.county_en]
     if region is not None:
         place_texts += [region.name_zh, region.name_en]
     if category is not None:
         place_texts += [category.name_zh, category.name_en]
-    places = [*cut(*place_texts), *_pinyin(region.name_zh if region is not None else "")]
-    body = cut(product.description_zh, product.description_en)
+    places = _without_single_han(cut(*place_texts))
+    body = _without_single_han(cut(product.description_zh, product.description_en))
     return SearchDocument(names=_unique(names), places=_unique(places), body=_unique(body))
 
 
 def query_terms(text: str) -> list[str]:
     """The terms of a shopper's query: cut like a product name, deduplicated, at most MAX_TERMS."""
-    return list(dict.fromkeys(_words(text, search_mode=False)))[:MAX_TERMS]
+    terms = dict.fromkeys(t for t in _words(text, search_mode=False) if t not in STOP_WORDS)
+    return list(terms)[:MAX_TERMS]
 
 
 # --- keeping the index in step ------------------------------------------------------------------
@@ -176,14 +190,17 @@ def _dialect(session: Session) -> str:
 
 
 def index_product(session: Session, product: Product) -> None:
-    """Insert or replace ``product``'s search entry (the caller's unit of work commits)."""
-    _write(session, [(product.id, document_for(product))])
+    """Insert or replace ``product``'s search entry (the caller's unit of work commits).
+
+    The product row must be flushed: on PostgreSQL the entry copies its listing columns.
+    """
+    write_documents(session, [(product.id, document_for(product))])
 
 
 def index_products(session: Session, products: Iterable[Product]) -> int:
     """Insert or replace the entries of many products in one batch; returns how many."""
     rows = [(p.id, document_for(p)) for p in products]
-    _write(session, rows)
+    write_documents(session, rows)
     return len(rows)
 
 
@@ -218,7 +235,27 @@ def rebuild_index(session: Session, batch_size: int = 500) -> int:
     return done
 
 
-def _write(session: Session, rows: list[tuple[int, SearchDocument]]) -> None:
+_PG_UPSERT = sa.text(
+    # The listing columns are copied from the product row so that a search can filter, count and
+    # order inside the index table and join ``product`` only for the page it shows.
+    "INSERT INTO product_search (product_id, region_id, category_id, farm_id, featured, price_from_fen, "
+    "created_at, tsv) "
+    "SELECT id, region_id, category_id, farm_id, featured, price_from_fen, created_at, "
+    # Descriptions are stripped of positions (ts_rank then counts them at the lowest weight, D):
+    # they are the bulk of a document, and a narrow row is what keeps a search fast.
+    "setweight(to_tsvector('simple', :names), 'A') || setweight(to_tsvector('simple', :places), 'B') || "
+    "strip(to_tsvector('simple', :body)) "
+    "FROM product WHERE id = :id "
+    "ON CONFLICT (product_id) DO UPDATE SET region_id = EXCLUDED.region_id, "
+    "category_id = EXCLUDED.category_id, farm_id = EXCLUDED.farm_id, featured = EXCLUDED.featured, "
+    "price_from_fen = EXCLUDED.price_from_fen, created_at = EXCLUDED.created_at, tsv = EXCLUDED.tsv")
+
+
+def write_documents(session: Session, rows: list[tuple[int, SearchDocument]]) -> None:
+    """Insert or replace ready-made documents, ``[(product_id, document), ...]``, in one batch.
+
+    For bulk loaders that build documents themselves; the products must be flushed and active.
+    """
     if not rows:
         return
     if _dialect(session) == "sqlite":
@@ -228,73 +265,111 @@ def _write(session: Session, rows: list[tuple[int, SearchDocument]]) -> None:
             sa.text("INSERT INTO product_fts (rowid, names, places, body) VALUES (:id, :names, :places, :body)"),
             [{"id": pid, "names": d.names, "places": d.places, "body": d.body} for pid, d in rows])
         return
-    session.execute(
-        sa.text(
-            "INSERT INTO product_search (product_id, document, tsv) VALUES (:id, :document, "
-            "setweight(to_tsvector('simple', :names), 'A') || "
-            "setweight(to_tsvector('simple', :places), 'B') || "
-            "setweight(to_tsvector('simple', :body), 'C')) "
-            "ON CONFLICT (product_id) DO UPDATE SET document = EXCLUDED.document, tsv = EXCLUDED.tsv"),
-        [{"id": pid, "document": d.text, "names": d.names, "places": d.places, "body": d.body}
-         for pid, d in rows])
+    session.execute(_PG_UPSERT, [{"id": pid, "names": d.names, "places": d.places, "body": d.body}
+                                 for pid, d in rows])
+
+
+_write = write_documents  # the name bulk loaders used before write_documents was public
 
 
 # --- matching -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Match:
-    """One way of matching a query, for the listing to filter (and rank) products with.
+class Scope:
+    """Listing filters a search applies inside the index (ids, already checked by the caller)."""
 
-    ``ranked`` is a subquery of ``(product_id, score)`` (higher score = better) to join on, or
-    ``None`` when ``condition`` (a WHERE clause on Product) is the whole match.
-    """
-
-    kind: str  # "all", "substring" or "any"
-    ranked: sa.Subquery | None = None
-    condition: sa.ColumnElement[bool] | None = None
+    region_id: int | None = None
+    category_id: int | None = None
+    farm_id: int | None = None
 
 
-def matches(session: Session, text: str) -> Iterator[Match]:
-    """Ways to match ``text``, strictest first: every term in the index, the query words as
-    substrings of a name (for rare partial words the segmenter keeps whole), then any term.
+def candidates(session: Session, text: str, scope: Scope = Scope()) -> Iterator[sa.Subquery]:
+    """Ways to match ``text`` within ``scope``, strictest first; the caller takes the first that
+    finds something.  Each is a subquery of active products with the columns ``product_id``,
+    ``score`` (higher is more relevant), ``featured``, ``price_from_fen`` and ``created_at``.
 
-    The caller takes the first that finds something.  Yields nothing for a query with no words.
+    1. every term as a whole token of the index;
+    2. Latin and pinyin terms also as the start of a token (``ginsen`` → ginseng);
+    3. Chinese terms as their single characters, which names hold one by one, so any run of
+       characters from a name finds it, however jieba cut the name;
+    4. the query words as substrings of the English or Chinese name (LIKE), for the parts of Latin
+       words the index cannot find (step 3 already covers Chinese, so this runs only for queries
+       with letters or digits: it reads the whole product table);
+    5. any term of two or more characters.
+
+    Only the index is read until step 4.  Yields nothing for a query without a letter or digit.
     """
     terms = query_terms(text)
     if not terms:
         return
-    yield Match("all", ranked=_ranked(session, terms, require_all=True))
+    yield _ranked(session, terms, scope, require_all=True, prefix=False)
+    prefixable = any(_is_prefixable(t) for t in terms)
+    if prefixable:
+        yield _ranked(session, terms, scope, require_all=True, prefix=True)
+    characters = list(dict.fromkeys(c for t in terms for c in (_HAN.findall(t) if _HAN.match(t) else [t])))
+    if characters != terms:
+        yield _ranked(session, characters, scope, require_all=True, prefix=prefixable)
     words = [w for w in text.split() if _WORD.search(w)][:MAX_TERMS]
-    if words:
-        yield Match("substring", condition=_substring(words))
-    if len(terms) > 1:
-        yield Match("any", ranked=_ranked(session, terms, require_all=False))
+    if any(_WORD.search(_HAN.sub("", w)) for w in words):
+        yield _substring(words, scope)
+    longer = [t for t in terms if len(t) > 1]
+    if len(terms) > 1 and longer:
+        yield _ranked(session, longer, scope, require_all=False, prefix=False)
 
 
-def _ranked(session: Session, terms: list[str], require_all: bool) -> sa.Subquery:
-    joiner = " AND " if require_all else " OR "
+def _is_prefixable(term: str) -> bool:
+    # Chinese terms are whole dictionary words or single characters, both indexed as they are.
+    return len(term) >= 3 and not _HAN.search(term)
+
+
+def _ranked(session: Session, terms: list[str], scope: Scope, require_all: bool, prefix: bool) -> sa.Subquery:
     if _dialect(session) == "sqlite":
         # Terms hold only letters and digits, so quoting them is all the escaping FTS5 needs.
-        expression = joiner.join(f'"{t}"' for t in terms)
+        expression = (" AND " if require_all else " OR ").join(
+            f'"{t}"*' if prefix and _is_prefixable(t) else f'"{t}"' for t in terms)
         score = -sa.func.bm25(sa.literal_column("product_fts"), *FTS_WEIGHTS)
-        return (
-            sa.select(_fts.c.rowid.label("product_id"), score.label("score"))
-            .where(sa.literal_column("product_fts").op("MATCH")(sa.literal(expression)))
-            .subquery("matched")
+        stmt = (
+            sa.select(Product.id.label("product_id"), score.label("score"), Product.featured,
+                      Product.price_from_fen, Product.created_at)
+            .select_from(_fts)
+            .join(Product, Product.id == _fts.c.rowid)
+            .where(sa.literal_column("product_fts").op("MATCH")(sa.literal(expression)),
+                   Product.status == ProductStatus.ACTIVE, *_scope_on(Product.__table__.c, scope))
         )
-    expression = (" & " if require_all else " | ").join(f"'{t}'" for t in terms)
+        return stmt.subquery("matched")
+    # Only active products have an entry (see services.refresh_product), so no status test here.
+    expression = (" & " if require_all else " | ").join(
+        f"'{t}':*" if prefix and _is_prefixable(t) else f"'{t}'" for t in terms)
     tsquery = sa.func.to_tsquery(sa.cast(sa.literal("simple"), postgresql.REGCONFIG), sa.literal(expression))
-    return (
-        sa.select(_pg.c.product_id, sa.func.ts_rank(_pg.c.tsv, tsquery).label("score"))
-        .where(_pg.c.tsv.op("@@")(tsquery))
-        .subquery("matched")
+    stmt = (
+        sa.select(_pg.c.product_id, sa.func.ts_rank(_pg.c.tsv, tsquery).label("score"), _pg.c.featured,
+                  _pg.c.price_from_fen, _pg.c.created_at)
+        .where(_pg.c.tsv.op("@@")(tsquery), *_scope_on(_pg.c, scope))
+        # OFFSET 0 keeps this a separate step, so the rank is computed as rows are read and the
+        # listing's count(*) OVER () buffers narrow rows instead of whole tsvectors.
+        .offset(0)
     )
+    return stmt.subquery("matched")
 
 
-def _substring(words: list[str]) -> sa.ColumnElement[bool]:
+def _scope_on(columns, scope: Scope) -> list[sa.ColumnElement[bool]]:
+    where = []
+    for name in ("region_id", "category_id", "farm_id"):
+        value = getattr(scope, name)
+        if value is not None:
+            where.append(columns[name] == value)
+    return where
+
+
+def _substring(words: list[str], scope: Scope) -> sa.Subquery:
     clauses = []
     for word in words:
         pattern = "%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%"
         clauses.append(sa.or_(Product.name_zh.like(pattern, escape="\\"),
                               Product.name_en.ilike(pattern, escape="\\")))
-    return sa.and_(*clauses)
+    stmt = (
+        sa.select(Product.id.label("product_id"), sa.literal(0.0, sa.Float).label("score"), Product.featured,
+                  Product.price_from_fen, Product.created_at)
+        .where(Product.status == ProductStatus.ACTIVE, *_scope_on(Product.__table__.c, scope), *clauses)
+    )
+    return stmt.subquery("matched")

@@ -46,8 +46,27 @@ def test_bad_arguments_are_a_400(args):
     assert err.value.code == "invalid_parameter"
 
 
+@pytest.mark.parametrize("args", [{"page": "100001"}, {"page": "1" * 30}, {"page": "9" * 5000}])
+def test_absurd_page_numbers_are_a_400(args):
+    with pytest.raises(DomainError) as err:
+        ListingQuery.from_args(args)
+    assert (err.value.status, err.value.code) == (400, "invalid_parameter")
+
+
+@pytest.mark.parametrize("name", ["q", "region", "category", "farm", "sort", "page", "per_page"])
+def test_nul_characters_are_a_400(name):
+    with pytest.raises(DomainError) as err:
+        ListingQuery.from_args({name: "1\x00"})
+    assert (err.value.status, err.value.code) == (400, "invalid_parameter")
+
+
+def test_leading_zeros_are_just_zeros():
+    assert ListingQuery.from_args({"page": "007", "farm": "0042"}) == ListingQuery(page=7, farm=42)
+
+
 def test_huge_per_page_is_clamped():
     assert ListingQuery.from_args({"per_page": "100000"}).per_page == 100
+    assert ListingQuery.from_args({"per_page": "9" * 5000}).per_page == 100
     assert ListingQuery.from_args({"per_page": "100000"}, max_per_page=50).per_page == 50
     assert ListingQuery.from_args({}, default_per_page=12).per_page == 12
 
@@ -120,6 +139,8 @@ def test_search_with_filters(session, two_regions):
     (ListingQuery(region="atlantis"), "unknown_region"),
     (ListingQuery(category="spaceships"), "unknown_category"),
     (ListingQuery(farm=999_999), "unknown_farm"),
+    (ListingQuery(farm=2**31), "unknown_farm"),  # past the id column: never sent to the database
+    (ListingQuery.from_args({"farm": "1" * 40}), "unknown_farm"),
     (ListingQuery(q="蜂蜜", farm=999_999), "unknown_farm"),
 ])
 def test_unknown_filters_are_a_404(session, query, code):
@@ -190,10 +211,12 @@ def _card_catalog(session, n: int) -> None:
 
 
 @pytest.mark.parametrize("query, statements", [
-    (ListingQuery(), 3),                     # count, page with farm/region/category joined, photos
-    (ListingQuery(q="蜂蜜"), 3),              # the same through the search index
+    (ListingQuery(), 3),                             # COUNT, page with farm/region/category, photos
     (ListingQuery(sort="price", page=2), 3),
-    (ListingQuery(region="yanbian", q="honey"), 4),  # plus the region slug lookup
+    (ListingQuery(q="蜂蜜"), 2),                      # page and total in one, photos
+    (ListingQuery(q="蜂蜜", sort="price_desc"), 2),
+    (ListingQuery(region="yanbian", q="honey"), 3),  # plus the region slug lookup
+    (ListingQuery(q="changbai hon"), 3),             # whole words miss; word starts match
 ])
 def test_a_page_costs_a_fixed_number_of_statements(session, count_queries, query, statements):
     # Given 30 products, each with two photos, from three farms

@@ -4,8 +4,9 @@ Revision ID: 0002
 Revises: 0001
 
 The product search index (see shop/catalog/search.py), one per dialect: an FTS5 table on SQLite,
-a table with a weighted tsvector and a GIN index on PostgreSQL.  Both hold documents of
-jieba-segmented, space-separated tokens, so the engines only ever split on spaces.
+a table with a weighted tsvector (GIN index) and the product's listing columns on PostgreSQL.
+Both hold documents of jieba-segmented, space-separated tokens, so the engines only ever split
+on spaces.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -25,10 +26,17 @@ def upgrade():
             "names, places, body, tokenize = 'unicode61 remove_diacritics 2')"
         )
     else:
+        # Beside the tsvector, the product's listing columns, so that a search filters, counts and
+        # sorts inside this narrow table and joins product only for the page it shows.
         op.create_table(
             "product_search",
             sa.Column("product_id", sa.Integer(), nullable=False),
-            sa.Column("document", sa.Text(), nullable=False),
+            sa.Column("region_id", sa.Integer(), nullable=False),
+            sa.Column("category_id", sa.Integer(), nullable=False),
+            sa.Column("farm_id", sa.Integer(), nullable=False),
+            sa.Column("featured", sa.Boolean(), nullable=False),
+            sa.Column("price_from_fen", sa.Integer(), nullable=False),
+            sa.Column("created_at", sa.DateTime(), nullable=False),
             sa.Column("tsv", postgresql.TSVECTOR(), nullable=False),
             sa.ForeignKeyConstraint(["product_id"], ["product.id"],
                                     name="fk_product_search_product_id_product", ondelete="CASCADE"),

@@ -25,7 +25,7 @@ from shop.orders.models import FarmOrder, Order, OrderEvent, OrderLine
 from shop.orders.services import lock_order, mark_order_paid, record_event, set_farm_order_status, set_order_status
 from shop.orders.states import FARM_ORDER_TRANSITIONS, FarmOrderStatus, OrderStatus
 from shop.outbox.services import enqueue_task
-from shop.payments import signing
+from shop.payments import signing, test_gateway
 from shop.payments.gateway import (CheckoutLine, CheckoutRequest, CheckoutSession, GatewayError, PaymentGateway,
                                    RefundRequest)
 from shop.payments.models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent, WebhookEventStatus
@@ -127,7 +127,9 @@ class SimulatedCheckout:
 
 def find_simulated_checkout(session: Session, checkout_session_id: str) -> SimulatedCheckout:
     """The test gateway's session ``checkout_session_id`` and its order, lines loaded; NotFound otherwise."""
-    payment = session.scalar(sa.select(Payment).where(Payment.checkout_session_id == checkout_session_id[:255],
+    if not test_gateway.SESSION_ID.fullmatch(checkout_session_id or ""):
+        raise NotFound("payment_not_found", "Payment not found")  # never a database error for junk
+    payment = session.scalar(sa.select(Payment).where(Payment.checkout_session_id == checkout_session_id,
                                                       Payment.gateway == "test"))
     if payment is None:
         raise NotFound("payment_not_found", "Payment not found")
@@ -409,7 +411,7 @@ def refund_request(session: Session, refund_id: int) -> RefundRequest | None:
         return None
     payment = session.get(Payment, refund.payment_id)
     return RefundRequest(refund_id=refund.id, payment_intent_id=payment.payment_intent_id or "",
-                         amount_fen=refund.amount_fen)
+                         amount_fen=refund.amount_fen, reason=refund.reason or "requested_by_customer")
 
 
 def execute_refund(session_factory, gateway: PaymentGateway, refund_id: int) -> str:

@@ -9,12 +9,17 @@ and hand it to the same webhook intake as real Stripe events.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 
 from flask import url_for
 
 from shop.payments.gateway import CheckoutRequest, CheckoutSession, RefundRequest, RefundResult
+
+
+#: What the ids of this gateway's sessions look like (``token_urlsafe(24)`` is 32 characters).
+SESSION_ID = re.compile(r"cs_test_hb_[A-Za-z0-9_-]{32}")
 
 
 class TestGateway:

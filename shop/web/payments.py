@@ -5,14 +5,17 @@ its Pay button marks an order paid without money changing hands.  The page shows
 CSRF-protected buttons.  Pressing one builds the event Stripe would send, signs it with the webhook
 secret exactly as Stripe does, and hands the bytes to the webhook intake
 (``shop.web.webhooks.accept_stripe_event``), so a test payment takes the same path as a real one:
-verification, storage once, processing by a worker.  Then the shopper goes to the order page.
+verification, storage once, processing by a worker.  Then the shopper goes to the order page, as
+Stripe would send them: with ``paid=1`` (the success URL) after paying, so the page waits for the
+worker to confirm.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 
 from shop import db
 from shop.i18n import gettext as _
+from shop.orders.links import order_link
 from shop.payments import services as payments, signing, test_gateway
 from shop.web.webhooks import accept_stripe_event
 
@@ -26,15 +29,15 @@ def _only_for_the_test_gateway():
         abort(404)
 
 
-def _order_page(checkout: payments.SimulatedCheckout):
-    return redirect(url_for("orders.order_detail", number=checkout.order.number, token=checkout.order.access_token))
+def _order_page(checkout: payments.SimulatedCheckout, **params):
+    return redirect(order_link(checkout.order, **params), 303)
 
 
 @bp.get("/pay/test/<session_id>")
 def test_payment_page(session_id: str):
     checkout = payments.find_simulated_checkout(db.session(), session_id)
     return render_template("payments/test_payment.html", checkout=checkout, order=checkout.order,
-                           payment=checkout.payment)
+                           payment=checkout.payment, order_url=order_link(checkout.order))
 
 
 @bp.post("/pay/test/<session_id>")
@@ -54,7 +57,7 @@ def test_payment_outcome(session_id: str):
     header = signing.signature_header(secret, body) if secret else None
     accept_stripe_event(body, header)
     if outcome == "pay":
-        flash(_("Payment sent. Your order will show as paid in a moment."), "success")
-    else:
-        flash(_("The payment was declined. You can try again from your order."), "error")
+        # Where Stripe sends the shopper after paying (the session's success_url).
+        return _order_page(checkout, paid=1)
+    flash(_("The payment was declined. You can try again from your order."), "error")
     return _order_page(checkout)

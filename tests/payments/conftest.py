@@ -16,9 +16,10 @@ import workers.payments  # noqa: F401
 from shop import db
 from shop.cart import services as carts
 from shop.checkout import services as checkout
+from shop.checkout.payment import start_payment
 from shop.orders.models import Order
 from shop.outbox.models import OutboxMessage
-from shop.payments import services as payments, signing, test_gateway
+from shop.payments import signing, test_gateway
 from shop.payments.gateway import RefundResult
 from shop.payments.models import Payment
 
@@ -51,36 +52,33 @@ class Purchase:
 
 @pytest.fixture
 def buy(app, session):
-    """``buy((variant, qty), ..., ttl=…)``: cart → order → test-gateway checkout session, all committed."""
+    """``buy((variant, qty), ..., ttl=…)``: cart → order → checkout session (the test gateway unless
+    ``gateway`` is given), all committed."""
 
-    def _buy(*lines, ttl: dt.timedelta = dt.timedelta(minutes=15), email: str = "shopper@example.com") -> Purchase:
+    def _buy(*lines, ttl: dt.timedelta = dt.timedelta(minutes=15), email: str = "shopper@example.com",
+             gateway=None) -> Purchase:
         with db.unit_of_work() as s:
             cart = carts.create_cart(s)
             for variant, quantity in lines:
                 carts.add_line(s, cart, variant.id, quantity)
         with db.unit_of_work() as s:
             order = checkout.place_order(s, cart, email=email, address=Address(), reservation_ttl=ttl).order
-        gateway = test_gateway.TestGateway()
-        with db.unit_of_work() as s:
-            payment = payments.payment_for_checkout(s, order.id, gateway.name)
-            request = payments.checkout_request(order, payment, success_url="http://localhost/ok",
-                                                cancel_url="http://localhost/cancel")
-        with app.test_request_context():
-            created = gateway.create_checkout_session(request)
-        with db.unit_of_work() as s:
-            payment = payments.attach_checkout_session(s, payment.id, created)
+        with app.test_request_context():  # the test gateway's session URL is one of our pages
+            payment = start_payment(db.unit_of_work, gateway or test_gateway.TestGateway(), order.id,
+                                    success_url="http://localhost/ok", cancel_url="http://localhost/cancel")
         return Purchase(order=session.get(Order, order.id), payment=session.get(Payment, payment.id))
 
     return _buy
 
 
 def session_event(purchase: Purchase, event_type: str, *, payment_status: str = "paid",
-                  event_id: str | None = None) -> bytes:
+                  event_id: str | None = None, payment_intent_id: str | None = None) -> bytes:
     """A ``checkout.session.*`` event about ``purchase``, as Stripe would send it."""
     p, o = purchase.payment, purchase.order
     return test_gateway.checkout_session_event(event_type, session_id=p.checkout_session_id, order_id=o.id,
                                                order_number=o.number, payment_id=p.id, amount_fen=p.amount_fen,
-                                               payment_status=payment_status, event_id=event_id)
+                                               payment_status=payment_status, event_id=event_id,
+                                               payment_intent_id=payment_intent_id)
 
 
 def charge_refunded_event(payment_intent_id: str, amount_fen: int, amount_refunded: int,

@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from shop.web import payments as payments_pages, webhooks
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(payments_pages.bp)
+    from shop.web import checkout as checkout_pages, orders as order_pages
+    app.register_blueprint(checkout_pages.bp)
+    app.register_blueprint(order_pages.bp)
     errors.init_app(app)
 
     from shop import cli

@@ -5,12 +5,14 @@ of space-separated tokens in three weighted fields —
 
 - ``names``: Chinese and English names, the pinyin of the Chinese name (``songrong`` and
   ``song rong``) and its single characters, so a partial name such as 松 still hits;
-- ``places``: farm, county, village, region, category and origin;
+- ``places``: farm name and county, region, category and origin;
 - ``body``: the descriptions.
 
 Chinese is cut with jieba in search-engine mode (``黑木耳`` → ``黑木 木耳 黑木耳``) with the user
 dictionary ``search_words.txt`` of specialties and place names; English is lower-cased and split
-on anything that is not a letter or digit.  A query is cut the same way and its terms are ANDed.
+on anything that is not a letter or digit.  A query is cut in jieba's precise mode (the document
+already holds every part of a word) and its terms are ANDed; looser matches follow only when that
+finds nothing (see ``candidates``).
 
 SQLite keeps the document in the FTS5 table ``product_fts`` (rowid = product id) and ranks with
 bm25 and column weights; PostgreSQL keeps it in ``product_search`` as a weighted ``tsvector``
@@ -37,7 +39,7 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from shop.catalog.models import Product, ProductStatus
 
@@ -217,8 +219,6 @@ def rebuild_index(session: Session, batch_size: int = 500) -> int:
 
     For bulk loads and repairs; ordinary edits go through ``refresh_product``.
     """
-    from sqlalchemy.orm import joinedload
-
     if _dialect(session) == "sqlite":
         session.execute(sa.text("DELETE FROM product_fts"))
     else:

@@ -176,6 +176,18 @@ def test_query_terms_keep_only_letters_and_digits():
     assert search.query_terms("  ") == []
 
 
+def test_the_segmenter_starts_quietly():
+    # jieba logs its dictionary loading to stderr by default; a server's log must not fill with it
+    import subprocess
+    import sys
+
+    code = "from shop.catalog import search; assert search.query_terms('延边松茸') == ['延边', '松茸']"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(search.__file__))))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
 def test_jieba_cache_stays_out_of_the_package(app):
     with app.app_context():
         tk = search.tokenizer()

@@ -18,10 +18,10 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/python scripts/dev-server
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: install
 	$(BIN)/python -m bench

@@ -50,6 +50,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "PROXY_FIX_X_FOR": 0,  # reverse proxies in front of the app whose X-Forwarded-For to trust (0: none)
     "PUBLIC_URL": None,  # e.g. https://shop.example.cn: absolute links in emails (workers have no request)
 }
 

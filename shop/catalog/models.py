@@ -100,6 +100,8 @@ class Product(Base):
     __table_args__ = (
         sa.Index("ix_product_listing_price", "status", "price_from_fen", "id"),
         sa.Index("ix_product_listing_newest", "status", "created_at", "id"),
+        # Created by migration 0002: the default listing order (featured first, then newest).
+        sa.Index("ix_product_listing_featured", "status", "featured", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

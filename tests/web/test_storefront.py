@@ -12,32 +12,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from shop import db
-from shop.db import Base
 from shop.catalog.listing import ListingQuery, list_products
 from shop.catalog.models import Certification, FarmKind, ProductPhoto, ProductStatus, Storage
 from tests.factories import CategoryFactory, FarmFactory, ProductFactory, RegionFactory
-
-
-# TEMP(H3): tests/conftest.py's SQLite cleanup runs PRAGMA foreign_keys=OFF inside a transaction,
-# where SQLite ignores it, so committed rows fail to delete; delete children first instead.  Remove
-# once the shared fixture is fixed.
-@pytest.fixture(autouse=True)
-def _clean_database(request):
-    yield
-    if "app" in request.fixturenames:
-        from tests.conftest import _clear_all_tables
-
-        engine = db.get_db(request.getfixturevalue("app")).engine
-        if engine.dialect.name == "sqlite":
-            with engine.begin() as conn:
-                existing = set(sa.inspect(conn).get_table_names())
-                for table in reversed(Base.metadata.sorted_tables):
-                    if table.name in existing:
-                        conn.execute(table.delete())
-        _clear_all_tables(engine)
 
 
 @contextmanager

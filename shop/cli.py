@@ -61,13 +61,29 @@ def db_current():
     command.current(alembic_config())
 
 
+@click.group("search")
+def search_group():
+    """The product search index."""
+
+
+@search_group.command("rebuild")
+@with_appcontext
+def search_rebuild():
+    """Re-index every active product (after renaming a farm, region or category, or a repair)."""
+    from shop import db
+    from shop.catalog.search import rebuild_index
+
+    with db.unit_of_work() as session:
+        count = rebuild_index(session)
+    click.echo(f"indexed {count} products")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
+    app.cli.add_command(search_group)
     from shop.orders.cli import orders_group
 
     app.cli.add_command(orders_group)
-    try:
-        from shop.catalog.demo import seed_demo_command
-    except ImportError:  # the demo loader is optional in a stripped-down install
-        return
+    from shop.catalog.demo import seed_demo_command
+
     app.cli.add_command(seed_demo_command)

@@ -199,3 +199,22 @@ def test_jieba_cache_stays_out_of_the_package(app):
 def test_rebuild_index_reindexes_everything(session, catalog):
     assert search.rebuild_index(session) == len(catalog)
     assert sorted(found(session, "蜂蜜")[:2]) == ["Buyi wildflower honey", "Changbai linden honey"]
+
+
+def test_search_rebuild_command_reindexes_after_a_farm_rename(app):
+    # Given a product indexed under its farm's old name
+    from shop import db
+    from shop.catalog.listing import ListingQuery, list_products
+    from tests.factories import ProductFactory
+
+    with app.app_context():
+        product = ProductFactory(name_zh="长白山椴树蜜", name_en="Linden Honey")
+        product.farm.name_zh, product.farm.name_en = "松花江养蜂社", "Songhua Apiary"
+        db.session().commit()
+    # When the index is rebuilt from the command line
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    # Then the product is found by the farm's new name
+    assert result.exit_code == 0 and "indexed 1 products" in result.output
+    with app.app_context():
+        page = list_products(db.session(), ListingQuery.from_args({"q": "松花江"}))
+        assert [p.id for p in page.items] == [product.id]

@@ -194,3 +194,22 @@ def test_reconcile_redrives_stuck_events_and_refunds(app, session, buy, deliver,
     assert recording_gateway.calls == [f"hb-refund-{refund_id}"]
     fresh(session)
     assert session.get(Refund, refund_id).status == RefundStatus.SUCCEEDED
+
+
+def test_reconcile_queues_a_confirmation_that_was_never_queued(app, session, paid_order):
+    # Given an order paid 3 minutes ago whose "order paid" task never ran (its message was lost)
+    from shop.notifications.models import EmailMessage
+
+    order_id = paid_order.order.id
+    session.execute(sa.update(Order).where(Order.id == order_id)
+                    .values(paid_at=db.utcnow() - dt.timedelta(minutes=3)))
+    session.commit()
+    assert count(session, EmailMessage) == 0
+
+    # When the reconciler runs twice
+    first = task(app, "workers.orders.reconcile")()
+    second = task(app, "workers.orders.reconcile")()
+
+    # Then the shopper's confirmation is queued once
+    assert (first["emails"], second["emails"]) == (1, 0)
+    assert count(session, EmailMessage, EmailMessage.to_address == paid_order.order.email) == 1

@@ -15,6 +15,7 @@ TASK_MODULES = [
     "workers.email",
     "workers.payments",
     "workers.orders",
+    "workers.accounts",
 ]
 app.conf.imports = TASK_MODULES
 
@@ -37,6 +38,12 @@ app.conf.beat_schedule = {
         "task": "workers.orders.release_expired_reservations",
         "schedule": 60,
         "options": {"expires": 60},
+    },
+    # Forgets login-throttle counters whose window has ended.
+    "purge-login-throttles": {
+        "task": "workers.accounts.purge_login_throttles",
+        "schedule": 3600,
+        "options": {"expires": 600},
     },
     # Re-drives webhook events, refunds and confirmation emails that got stuck.
     "reconcile": {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import socket
+from pathlib import Path
 import subprocess
 import sys
 import threading
@@ -39,6 +40,9 @@ API_KEY = "sk_test_harvestbridge"
 
 # --- servers -------------------------------------------------------------------------------------
 
+LOOPBACK_ONLY = Path(__file__).resolve().parents[1] / "support" / "loopback_only.py"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,7 +58,8 @@ def localstripe(tmp_path_factory):
     folder = tmp_path_factory.mktemp("localstripe")
     log_path = folder / "localstripe.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        # localstripe binds every interface; the shim keeps it on loopback.
+        process = subprocess.Popen([sys.executable, str(LOOPBACK_ONLY), "localstripe", "--port", str(port), "--from-scratch"],
                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=folder)
     deadline = time.monotonic() + 20
     while True:

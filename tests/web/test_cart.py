@@ -328,14 +328,17 @@ def test_changing_to_a_bad_quantity_or_above_stock_keeps_the_line(app, client, c
         assert "Only 6 left in stock." in client.get("/cart").text
 
 
-@pytest.mark.parametrize("path", ["/cart/lines/999999", "/cart/lines/99999999999999999999"])
-def test_changing_a_variant_that_does_not_exist_is_400(app, client, csrf, path):
+@pytest.mark.parametrize("path, status", [
+    ("/cart/lines/999999", 400),  # a well-formed id of no variant: the cart service refuses it
+    ("/cart/lines/99999999999999999999", 404),  # past any database id: no such URL
+])
+def test_changing_a_variant_that_does_not_exist_is_refused(app, client, csrf, path, status):
     variant_id = given_variant(app)
     add(client, csrf, variant_id, 2)
 
     resp = client.post(path, data={"quantity": "1", "csrf_token": csrf})
 
-    assert resp.status_code == 400
+    assert resp.status_code == status
     assert lines_of(app, client) == {variant_id: 2}
 
 

@@ -26,6 +26,12 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from shop import db
+from shop.payments import test_gateway
+from shop.payments.models import Payment
+from shop.payments.signing import signature_header
 from tests.workers.harness import ROOT, Process, Stack, wait_for
 
 HOST = "127.0.0.1"
@@ -69,7 +75,10 @@ def request(base_url: str, method: str, path: str, *, json_body=None, body: byte
         send_headers.setdefault("Content-Type", "application/json")
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        conn.request(method, path, body=body, headers=send_headers)
+        try:
+            conn.request(method, path, body=body, headers=send_headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered before reading the whole body (a 413): read that answer
         response = conn.getresponse()
         return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:
@@ -270,3 +279,23 @@ class RedisServer:
             except ProcessLookupError:
                 pass
             self.popen.wait(10)
+
+
+# --- payment events ----------------------------------------------------------------------------------
+
+def payment_event(app, checkout_answer: dict, *, event_type: str = "checkout.session.completed",
+                  event_id: str | None = None) -> bytes:
+    """The event Stripe (or the test payment page) sends when the shopper of ``checkout_answer``
+    (the JSON of a checkout) pays, as the bytes to sign."""
+    session_id = checkout_answer["payment"]["redirect_url"].rstrip("/").rsplit("/", 1)[-1]
+    with app.app_context():
+        payment = db.session().scalar(sa.select(Payment).where(Payment.checkout_session_id == session_id))
+        assert payment is not None, f"no payment for session {session_id}"
+        return test_gateway.checkout_session_event(
+            event_type, session_id=session_id, order_id=payment.order_id,
+            order_number=checkout_answer["order"]["number"], payment_id=payment.id,
+            amount_fen=payment.amount_fen, event_id=event_id or "evt_rel_" + secrets.token_hex(10))
+
+
+def sign(body: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    return signature_header(secret, body, timestamp)

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "LOCALES": ["zh", "en"],
     "DISPLAY_TIMEZONE": "Asia/Shanghai",
     "PRODUCTS_PER_PAGE": 24,
+    "PAGE_CACHE_SECONDS": 10,  # anonymous catalog pages kept in each process (0: off); see shop/web/page_cache.py
     "API_MAX_PER_PAGE": 100,
     "MAX_QUERY_LENGTH": 100,
     "CART_MAX_QUANTITY": 99,

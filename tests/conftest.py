@@ -51,6 +51,7 @@ def app(database_url, tmp_path_factory):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "MEDIA_DIR": str(media),
+        "PAGE_CACHE_SECONDS": 0,  # off, except in tests/web/test_page_cache.py
     })
     upgrade_database(app)
     yield app

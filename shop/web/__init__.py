@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask_wtf import CSRFProtect
 
 from shop.errors import DomainError
+from shop.web import page_cache
 from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
@@ -23,6 +24,7 @@ class DatabaseIdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     csrf.init_app(app)
+    page_cache.init_app(app)  # before ProxyFix wraps the app, so the cache key sees the real scheme
 
     if app.config.get("PROXY_FIX_X_FOR"):
         # Behind a reverse proxy the client address (login throttling per IP) comes from

@@ -126,6 +126,11 @@ def init_app(app: Flask) -> None:
 
     @event.listens_for(sessionmaker, "after_commit")
     def _publish_after_commit(session):
+        if session.in_nested_transaction():
+            # A SAVEPOINT was released (queue_email, webhook intake use them): the enclosing
+            # transaction is still open, its rows are not committed and, on SQLite, it holds the
+            # write lock the relay would wait for.  Publish when the outermost transaction commits.
+            return
         task_ids = session.info.pop(PENDING_KEY, None)
         if not task_ids or not app.config.get("OUTBOX_PUBLISH_ON_COMMIT", True):
             return
@@ -136,4 +141,6 @@ def init_app(app: Flask) -> None:
 
     @event.listens_for(sessionmaker, "after_rollback")
     def _forget_rolled_back(session):
+        if session.in_nested_transaction():
+            return  # only a SAVEPOINT rolled back: what the enclosing transaction enqueued still stands
         session.info.pop(PENDING_KEY, None)

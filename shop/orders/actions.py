@@ -75,7 +75,8 @@ def request_refund(session: Session, order_id: int, *, amount_fen: int | None = 
     if amount_fen is None and line_quantities:
         lines = {line.id: line for line in session.scalars(
             sa.select(OrderLine).where(OrderLine.order_id == order_id, OrderLine.id.in_(list(line_quantities))))}
-        if set(lines) != set(line_quantities):
+        if set(lines) != set(line_quantities) or not all(
+                0 < qty <= lines[i].quantity - lines[i].refunded_quantity for i, qty in line_quantities.items()):
             raise DomainError("invalid_refund_line", "A refunded line or quantity is not part of this order.")
         amount_fen = sum(lines[i].unit_price_fen * qty for i, qty in line_quantities.items())
     return create_refund(session, order_id, amount_fen=amount_fen, line_quantities=line_quantities,

@@ -5,17 +5,20 @@ small fixed number of SQL statements (asserted in tests/web/test_storefront.py).
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
 from flask import current_app, g, render_template, request, send_from_directory
+from markupsafe import Markup
 
 from shop import db
 from shop.catalog import queries
 from shop.catalog.listing import ListingQuery, list_products
 from shop.errors import DomainError
-from shop.i18n import babel_locale, gettext as _
+from shop.i18n import babel_locale, get_locale, gettext as _
+from shop.money import format_fen
 from shop.web.storefront import bp
 
 # Longer query strings are refused with 400 before any work: no page of ours needs more, and a
@@ -41,6 +44,7 @@ def _layout_helpers():
         "nav_regions": nav_regions,
         "url_with": url_with,
         "gettext_in": gettext_in,
+        "price_from_html": price_from_html,
         "LOW_STOCK": LOW_STOCK,
     }
 
@@ -51,6 +55,19 @@ def format_weight(grams: int) -> str:
     if grams >= 1000:
         return _("%(kg)s kg", kg=format_decimal(Decimal(grams) / 1000, locale=babel_locale()))
     return _("%(g)s g", g=format_decimal(grams, locale=babel_locale()))
+
+
+def price_from_html(fen: int) -> Markup:
+    """``from <strong class="price">¥98.00</strong>`` in the request's language, for product cards."""
+    return _price_from_html(fen, get_locale(), _("from %(price)s"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _price_from_html(fen: int, locale: str, pattern: str) -> Markup:
+    # Babel's currency formatting is the costliest part of a card, and a listing shows the same
+    # few hundred prices over and over; the text depends only on these three arguments.
+    amount = Markup('<strong class="price">%s</strong>') % format_fen(fen, locale)
+    return Markup(pattern) % {"price": amount}
 
 
 def gettext_in(locale: str, msgid: str) -> str:

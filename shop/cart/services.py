@@ -20,6 +20,7 @@ caller's rollback the cart is exactly as it was.  Stable error codes:
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -34,6 +35,9 @@ from shop.errors import Conflict, DomainError
 
 CART_MAX_QUANTITY = 99
 TOKEN_MAX_LENGTH = 64
+# What secrets.token_urlsafe makes; anything else (a NUL from a URL, say, which PostgreSQL would
+# refuse with an error) names no cart.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,%d}" % TOKEN_MAX_LENGTH)
 # Ids come from forms, URLs and JSON; anything outside a 32-bit key cannot exist (and would make
 # PostgreSQL raise "integer out of range" instead of answering "no such row").
 _MAX_ID = 2**31 - 1
@@ -97,7 +101,7 @@ def create_cart(session: Session) -> Cart:
 
 def get_cart(session: Session, token: object) -> Cart | None:
     """The cart with this token, or None (also for a malformed token, without a query)."""
-    if not isinstance(token, str) or not token or len(token) > TOKEN_MAX_LENGTH:
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
     return session.scalars(sa.select(Cart).where(Cart.token == token)).one_or_none()
 

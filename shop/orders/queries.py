@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from shop.orders.states import CANCELLABLE_FARM_STATUSES, OrderStatus
 from shop.payments.models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent, WebhookEventStatus
 
 NUMBER_MAX_LENGTH = 32
+_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,%d}" % NUMBER_MAX_LENGTH)
 #: How long after a payment was opened a return from the gateway (``?paid=1``) still means "the
 #: confirmation is on its way"; later the page stops refreshing and says the payment is not confirmed.
 CONFIRMATION_WINDOW = dt.timedelta(hours=1)
@@ -67,7 +69,9 @@ class OrderList:
 
 
 def _load_by_number(session: Session, number: object) -> Order | None:
-    if not isinstance(number, str) or not number or len(number) > NUMBER_MAX_LENGTH:
+    # Order numbers are letters and digits; anything else (a NUL, which PostgreSQL would refuse
+    # with an error) names no order and costs no query.
+    if not isinstance(number, str) or not _NUMBER.fullmatch(number):
         return None
     return session.scalars(
         sa.select(Order).where(Order.number == number)

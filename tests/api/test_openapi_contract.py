@@ -7,6 +7,7 @@ response must be documented, match its schema, and never be a 5xx.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -37,7 +38,7 @@ def test_every_route_of_the_blueprint_is_documented(app):
     document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
     prefix = document["servers"][0]["url"]
     routes = {
-        (rule.rule[len(prefix):].replace("<int(max=2147483647):product_id>", "{product_id}"), method.lower())
+        (re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule.rule[len(prefix):]), method.lower())
         for rule in app.url_map.iter_rules() if rule.endpoint.startswith(bp.name + ".")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }

@@ -94,6 +94,11 @@ def test_without_the_right_token_the_order_does_not_exist(app, client, products,
     assert "金美玉" not in resp.text and "order-farm" not in resp.text
 
 
+@pytest.mark.parametrize("path", ["/orders/HB%00", "/orders/%E4%B8%AD", "/orders/" + "9" * 200])
+def test_malformed_numbers_are_404(client, path):
+    assert client.get(path + "?token=x").status_code == 404
+
+
 def test_another_customer_cannot_see_the_order(app, client, products):
     order = given_order(app, products, customer_id=customer(app))
     sign_in(app, client, customer(app, "other@example.com"))

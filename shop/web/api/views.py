@@ -54,7 +54,8 @@ def _refuse_nul_characters():
 
 @bp.after_request
 def _cache_headers(response):
-    if response.status_code == 200 and request.method in ("GET", "HEAD"):
+    # An answer that set its own Cache-Control (carts, orders: private, no-store) keeps it.
+    if response.status_code == 200 and request.method in ("GET", "HEAD") and "Cache-Control" not in response.headers:
         response.cache_control.public = True
         response.cache_control.max_age = CACHE_MAX_AGE
         response.vary.add("Accept-Language")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import flask
 import pytest
@@ -156,6 +157,31 @@ def test_a_double_submitted_form_makes_one_order_and_one_payment(app, client, cs
     assert first.location == second.location
     assert count(app, Order) == 1 and count(app, Payment) == 1 and count(app, StockReservation) == 1
     assert stock_of(app, products[0]) == 4
+
+
+def test_two_submits_at_the_same_moment_make_one_order(app, client, csrf, products):
+    """The second request waits for the first one's cart lock (PostgreSQL) or write lock (SQLite)."""
+    fill_cart(client, csrf, (products[0], 1), (products[1], 1))
+    twin = app.test_client()
+    twin.set_cookie("session", client.get_cookie("session").value)
+    start = threading.Barrier(2)
+    answers = {}
+
+    def press(name, browser):
+        start.wait()
+        answers[name] = submit(browser, csrf)
+
+    threads = [threading.Thread(target=press, args=(name, browser))
+               for name, browser in (("first", client), ("second", twin))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert answers["first"].status_code == answers["second"].status_code == 303
+    assert answers["first"].location == answers["second"].location
+    assert count(app, Order) == count(app, Payment) == 1 and count(app, StockReservation) == 2
+    assert (stock_of(app, products[0]), stock_of(app, products[1])) == (4, 4)
 
 
 def test_sold_out_goes_back_to_the_cart_with_a_message_and_writes_nothing(app, client, csrf, english, products):

@@ -45,9 +45,10 @@ def _form_defaults(customer, addresses) -> dict[str, str]:
     return {"address_id": str(first.id)}
 
 
-def _render(quote, form: dict, errors: dict, status: int = 200, message: str | None = None):
+def _render(quote, form: dict, errors: dict, status: int = 200, message: str | None = None, addresses=None):
     customer = current_customer()
-    addresses = accounts.list_addresses(db.session(), customer) if customer else []
+    if addresses is None:
+        addresses = accounts.list_addresses(db.session(), customer) if customer else []
     return render_template("checkout/checkout.html", quote=quote, form=form, errors=errors, customer=customer,
                            addresses=addresses, message=message), status
 
@@ -60,7 +61,7 @@ def checkout_page():
         return redirect(url_for("storefront.cart"), 303)
     customer = current_customer()
     addresses = accounts.list_addresses(db.session(), customer) if customer else []
-    return _render(quote, _form_defaults(customer, addresses), {})
+    return _render(quote, _form_defaults(customer, addresses), {}, addresses=addresses)
 
 
 def _chosen_address(customer) -> dict | object:

@@ -4,7 +4,8 @@ Steps: a fresh PostgreSQL database (``SHOP_BENCH_DATABASE_URL``, default
 ``postgresql+psycopg://postgres@127.0.0.1/hb_bench``; it is dropped and recreated), migrated and
 seeded with 10,000 products; the shop and a hello-world each under gunicorn with 2 workers; wrk on
 the pages; then the catalog grown to 100,000 products and search p95 measured in-process and over
-HTTP.  Prints the figures and writes docs/benchmarks.md (raw JSON under bench/results/).
+HTTP; then checkout and signed-webhook throughput in a database of their own (``bench/orders.py``).
+Prints the figures and writes docs/benchmarks.md (raw JSON under bench/results/).
 Everything listens on and talks to 127.0.0.1 only.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import time
 from urllib.parse import quote
 
-from bench import database, load, machine, report, search, servers
+from bench import database, load, machine, orders, report, search, servers
 
 # Pictures drawn by the seeder for the benchmark catalog, apart from the `make run` instance's.
 MEDIA_DIR = str(servers.ROOT / "instance" / "bench-media")
@@ -37,6 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="keep an existing benchmark database that already has enough products")
     p.add_argument("--skip-search", action="store_true", help="only the throughput runs")
     p.add_argument("--no-write", action="store_true", help="print the figures but leave docs/ alone")
+    orders.add_arguments(p)  # checkout and webhook throughput (bench/orders.py)
     return p.parse_args(argv)
 
 
@@ -85,6 +87,10 @@ def measure(server: servers.Server, label: str, paths: list[str], args) -> load.
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    kept = orders.saved_section()  # report.write rewrites docs/benchmarks.md; orders.finish puts it back
+    if args.only_orders:
+        orders.finish(args, say, kept)
+        return 0
     url = args.database_url
     started = time.monotonic()
     settings = {
@@ -144,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         doc, raw = report.write(run)
         say(f"wrote {doc.relative_to(report.ROOT)} and {raw.relative_to(report.ROOT)}")
+    orders.finish(args, say, kept)
     return 0
 
 

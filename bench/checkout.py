@@ -4,7 +4,7 @@ Both runs start from the same kind of batch, made beforehand and not timed: cart
 of a Yanbian product and one of a Qianxinan product (so each order has two farm parts), and a stock
 of the first product of 90 % of the carts, so the last tenth of the checkouts meet a sold-out answer.
 
-- **API**: ``POST /api/v1/carts/<token>/checkout`` from ``clients`` keep-alive connections against
+- **API**: ``POST /api/v1/carts/<token>/checkout`` from ``clients`` client threads against
   the shop under gunicorn, i.e. everything a shopper's checkout costs: parsing and validation,
   ``place_order`` (cart lock, conditional stock UPDATEs, order, farm orders, lines, reservations,
   event), then ``start_payment`` (payment row and the test gateway's session, two more

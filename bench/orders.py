@@ -194,7 +194,7 @@ def markdown(result: OrdersRun) -> str:
         "  (not timed), each holding one unit of a Yanbian product and one of a Qianxinan product, so every order",
         f"  has two farm parts. The first product's stock is {1 - s['sold_out_share']:.0%} of the carts: the last "
         "tenth of the checkouts get a sold-out answer.",
-        f"- **API**: `POST /api/v1/carts/<token>/checkout` from {s['checkout_clients']} keep-alive clients against "
+        f"- **API**: `POST /api/v1/carts/<token>/checkout` from {s['checkout_clients']} client threads against "
         f"the shop under `gunicorn -w {s['workers']}`",
         "  (sync workers, as in the storefront runs): validation, `place_order` (cart lock, conditional",
         "  `UPDATE variant SET stock = stock - n WHERE id = … AND stock >= n`, order, farm orders, lines,",

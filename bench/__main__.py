@@ -19,6 +19,9 @@ from urllib.parse import quote
 
 from bench import database, load, machine, orders, report, search, servers
 
+MODE_CACHED = "page cache on"
+MODE_UNCACHED = "page cache off"
+
 # Pictures drawn by the seeder for the benchmark catalog, apart from the `make run` instance's.
 MEDIA_DIR = str(servers.ROOT / "instance" / "bench-media")
 
@@ -63,24 +66,33 @@ def ensure_catalog(url: str, products: int, reuse: bool, run: report.Run):
     return app
 
 
-def preflight(base_url: str, paths: list[str]) -> None:
-    """Every benchmarked URL must answer 200: a fast 404 or 500 would flatter the figures."""
+def preflight(base_url: str, paths: list[str]) -> dict[str, str]:
+    """Every benchmarked URL must answer 200: a fast 404 or 500 would flatter the figures.
+
+    Each is asked twice; returns the second answer's ``X-Cache`` header per path ("hit", "miss" or
+    "" when the page cache does not apply), so the report can say what the load really measured.
+    """
     host, port = base_url.split("//", 1)[1].split(":")
+    cache = {}
     for path in paths:
-        conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        body = resp.read()
-        conn.close()
-        if resp.status != 200:
-            raise SystemExit(f"GET {path} answered {resp.status}: {body[:300]!r}")
+        for _ in range(2):
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            if resp.status != 200:
+                raise SystemExit(f"GET {path} answered {resp.status}: {body[:300]!r}")
+        cache[path] = resp.getheader("X-Cache", "")
+    return cache
 
 
-def measure(server: servers.Server, label: str, paths: list[str], args) -> load.LoadResult:
+def measure(server: servers.Server, label: str, paths: list[str], args, mode: str = "") -> load.LoadResult:
     if args.warmup:
         load.run_load(server.base_url, label, paths, args.warmup, args.threads, args.connections)
     result = load.run_load(server.base_url, label, paths, args.seconds, args.threads, args.connections)
-    say(f"{label:<24} {result.rps:>8,.0f} req/s  p99 {result.p99_ms:6.1f} ms"
+    result.mode = mode
+    say(f"{label:<24} {mode:<16} {result.rps:>8,.0f} req/s  p99 {result.p99_ms:6.1f} ms"
         + (f"  errors {result.errors}" if result.error_count else ""))
     return result
 
@@ -123,13 +135,21 @@ def main(argv: list[str] | None = None) -> int:
     if busy > 0.5 * machine.cpus_available():
         run.notes.append("the machine was busy with other work when the run started; figures are noisy")
         say(f"warning: load average {busy:.2f}; other work on this machine will distort the figures")
+    # The shop keeps anonymous catalog pages in a per-worker page cache (shop/web/page_cache.py);
+    # wrk sends no cookies, so with the cache on it mostly measures cache hits.  Both are measured:
+    # as deployed, and with the cache off, which is what every shopper with a cart or a session gets.
     say("throughput: gunicorn hello-world and shop, one under load at a time")
-    with servers.hello_server() as hello, servers.shop_server(url, MEDIA_DIR) as shop:
+    with servers.hello_server() as hello:
         preflight(hello.base_url, ["/"])
-        preflight(shop.base_url, [paths[0] for _label, paths in targets])
         run.hello.append(measure(hello, "hello-world", ["/"], args))
-        for label, paths in targets:
-            run.pages.append(measure(shop, label, paths, args))
+        for mode, page_cache in ((MODE_CACHED, True), (MODE_UNCACHED, False)):
+            with servers.shop_server(url, MEDIA_DIR, page_cache=page_cache) as shop:
+                cache = preflight(shop.base_url, [paths[0] for _label, paths in targets])
+                load.warm_workers(shop.base_url, [paths[0] for _label, paths in targets])
+                if page_cache:
+                    run.cache_state = {label: cache[paths[0]] or "not cacheable" for label, paths in targets}
+                for label, paths in targets:
+                    run.pages.append(measure(shop, label, paths, args, mode))
         run.hello.append(measure(hello, "hello-world (again)", ["/"], args))
 
     if not args.skip_search:
@@ -139,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"search latency at {total:,} products, in-process")
         run.search.append(search.in_process(app, total, args.search_repeats))
         say(f"p95 {run.search[-1].p95_ms:.1f} ms")
-        with servers.shop_server(url, MEDIA_DIR) as shop:
-            say("search latency over HTTP")
+        with servers.shop_server(url, MEDIA_DIR, page_cache=False) as shop:
+            say("search latency over HTTP (page cache off: the same query is asked repeatedly)")
             run.search.append(search.over_http(shop.base_url, total, args.search_repeats))
             say(f"p95 {run.search[-1].p95_ms:.1f} ms")
     database.dispose(app)

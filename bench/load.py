@@ -53,6 +53,7 @@ class LoadResult:
     p95_ms: float = 0.0
     p99_ms: float = 0.0
     max_ms: float = 0.0
+    mode: str = ""  # how the server was configured, e.g. "page cache on"
 
     @property
     def rps(self) -> float:
@@ -157,6 +158,17 @@ def run_python(base_url: str, label: str, paths: list[str], seconds: int, thread
         errors={k: v for k, v in errors.items() if v},
         p50_ms=percentile(ms, 50), p95_ms=percentile(ms, 95), p99_ms=percentile(ms, 99), max_ms=max(ms),
     )
+
+
+def warm_workers(base_url: str, paths: list[str], connections: int = 4, rounds: int = 3) -> None:
+    """Send every path ``rounds`` times from ``connections`` clients at once, however long it takes.
+
+    Bounded by count rather than time, so that on a slow or busy machine every worker has still
+    done its one-off start-up work (the search dictionary is loaded on a worker's first search)
+    before anything is timed.
+    """
+    run_python(base_url, "warm-up", paths, seconds=120, threads=connections, connections=connections,
+               max_requests=len(paths) * connections * rounds)
 
 
 def run_load(base_url: str, label: str, paths: list[str], seconds: int = 10, threads: int = 2,

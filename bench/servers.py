@@ -81,9 +81,13 @@ def gunicorn(name: str, app_spec: str, ready_path: str, env: dict[str, str] | No
                 proc.wait(timeout=10)
 
 
-def shop_server(database_url: str, media_dir: str):
-    return gunicorn("shop", "shop:create_app()", "/healthz",
-                    env={"SHOP_DATABASE_URL": database_url, "SHOP_MEDIA_DIR": media_dir})
+def shop_server(database_url: str, media_dir: str, page_cache: bool = True):
+    """The shop as deployed; ``page_cache=False`` turns off the anonymous page cache
+    (``SHOP_PAGE_CACHE_SECONDS=0``) so every request runs the application path."""
+    env = {"SHOP_DATABASE_URL": database_url, "SHOP_MEDIA_DIR": media_dir}
+    if not page_cache:
+        env["SHOP_PAGE_CACHE_SECONDS"] = "0"
+    return gunicorn("shop", "shop:create_app()", "/healthz", env=env)
 
 
 def hello_server():

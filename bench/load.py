@@ -103,7 +103,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 def run_python(base_url: str, label: str, paths: list[str], seconds: int, threads: int,
                connections: int, max_requests: int = 200_000) -> LoadResult:
-    """Fallback: ``connections`` threads with keep-alive http.client, bounded by time and count.
+    """Fallback: ``connections`` client threads with http.client, bounded by time and by count.
+
+    Each thread reuses its connection while the server keeps it open (gunicorn's sync workers close
+    it after every response; http.client then reconnects on the next request).
 
     Threads share the GIL with each other, so this under-reports throughput compared with wrk;
     the ratio to the hello-world (measured the same way) is still meaningful.

@@ -20,6 +20,9 @@ from shop.errors import DomainError, NotFound
 SORTS = ("relevance", "price", "price_desc", "newest")
 MAX_PAGE = 100_000  # 2.4 million products at 24 a page; beyond that a page number is a mistake
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+# Matches are counted up to this many past the page's first product, no further: counting reads a
+# row per match, and "1,000+" tells a shopper as much as "23,707" (see ProductPage.total).
+COUNT_AHEAD = 1000
 
 
 def _positive_int(args: Mapping, name: str, default: int, message: str) -> int:
@@ -105,13 +108,19 @@ class ListingQuery:
 
 @dataclass(frozen=True)
 class ProductPage:
-    """One page of products.  ``pages`` is at least 1, even when ``total`` is 0."""
+    """One page of products.  ``pages`` is at least 1, even when ``total`` is 0.
+
+    ``total`` is exact up to COUNT_AHEAD products past the page's first one (``offset +
+    COUNT_AHEAD``); when more match, it is that number and ``total_is_lower_bound`` is true
+    ("1,000+"), and ``pages`` is a lower bound too: the pages after it say how far it goes on.
+    """
 
     items: list[Product]
     total: int
     page: int
     per_page: int
     pages: int
+    total_is_lower_bound: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -126,9 +135,10 @@ def list_products(session: Session, query: ListingQuery) -> ProductPage:
     """The requested page of active products, with farm, region, category and photos loaded.
 
     Raises NotFound (404) for an unknown region or category slug or farm id.  With ``q``, products
-    matching every search term come first by relevance; when none do, looser matches are tried
-    (see ``search.candidates``).  Every order ends with the product id, so pages never overlap.
-    A page past the last one is empty, with the right ``total``.
+    matching every search term come first, those with a term in their name before the others, then
+    in listing order; when none match, looser matches are tried (see ``search.candidates``).  Every
+    order ends with the product id, so pages never overlap.  A page past the last one is empty,
+    with the right ``total``.  ``total`` counts at most COUNT_AHEAD past the page (see ProductPage).
 
     Statements: a search runs one (page and total together), a plain listing two (COUNT, page);
     then one for the page's photos, one per region or category slug given, and for a search one
@@ -148,33 +158,37 @@ def list_products(session: Session, query: ListingQuery) -> ProductPage:
     scope = search.Scope(region_id=region_id, category_id=category_id, farm_id=query.farm)
     sort = query.effective_sort
     offset = (query.page - 1) * query.per_page
+    count_limit = offset + COUNT_AHEAD + 1  # one more than we report, to know there are more
 
     items: list[Product] = []
-    total = 0
+    counted = 0
     if query.q:
-        for matched in search.candidates(session, query.q, scope):
-            rows = _page(session, matched, sort, query.per_page, offset, with_total=True)
+        for match in search.candidates(query.q):
+            ranked = search.ranked(session, match, scope, sort, need=offset + query.per_page)
+            total = search.counted(session, match, scope, count_limit)
+            rows = _page(session, ranked, sort, query.per_page, offset, total)
             if rows:
-                items, total = [product for product, _ in rows], rows[0][1]
+                items, counted = [product for product, _ in rows], rows[0][1]
                 break
-            if offset and (total := _count(session, matched)):
+            if offset and (counted := session.scalar(sa.select(total))):
                 break  # matches, but the page asked for is past the last one
     else:
         listed = _listed(scope)
-        total = _count(session, listed)
-        if total > offset:
-            items = [product for product, _ in _page(session, listed, sort, query.per_page, offset,
-                                                     with_total=False)]
+        counted = _count(session, listed, count_limit)
+        if counted > offset:
+            items = [product for product, _ in _page(session, listed, sort, query.per_page, offset, None)]
 
     # The farm is checked only when nothing is found, to spare a statement on the common path.
-    if total == 0 and query.farm is not None and session.get(Farm, query.farm) is None:
+    if counted == 0 and query.farm is not None and session.get(Farm, query.farm) is None:
         raise NotFound("unknown_farm", "No such farm.")
+    total = min(counted, count_limit - 1)
     pages = max(1, math.ceil(total / query.per_page))
-    return ProductPage(items=items, total=total, page=query.page, per_page=query.per_page, pages=pages)
+    return ProductPage(items=items, total=total, page=query.page, per_page=query.per_page, pages=pages,
+                       total_is_lower_bound=counted >= count_limit)
 
 
 def _listed(scope: search.Scope) -> sa.Subquery:
-    """Every active product in ``scope``, with the columns of ``search.candidates``."""
+    """Every active product in ``scope``, with the columns ``search.order_by`` reads."""
     where = [Product.status == ProductStatus.ACTIVE]
     if scope.region_id is not None:
         where.append(Product.region_id == scope.region_id)
@@ -183,51 +197,38 @@ def _listed(scope: search.Scope) -> sa.Subquery:
     if scope.farm_id is not None:
         where.append(Product.farm_id == scope.farm_id)
     return (
-        sa.select(Product.id.label("product_id"), sa.literal(0.0, sa.Float).label("score"), Product.featured,
-                  Product.price_from_fen, Product.created_at)
+        sa.select(Product.id.label("product_id"), Product.featured, Product.price_from_fen, Product.created_at)
         .where(*where)
         .subquery("listed")
     )
 
 
-def _count(session: Session, matched: sa.Subquery) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(matched)) or 0
+def _count(session: Session, listed: sa.Subquery, limit: int) -> int:
+    found = sa.select(listed.c.product_id).limit(limit).subquery("found")
+    return session.scalar(sa.select(sa.func.count()).select_from(found)) or 0
 
 
-def _page(session: Session, matched: sa.Subquery, sort: str, limit: int, offset: int,
-          with_total: bool) -> list[tuple[Product, int | None]]:
-    """The page's products (with what a product card shows) and, if asked, the total of matches.
+def _page(session: Session, candidates: sa.Subquery, sort: str, limit: int, offset: int,
+          total: sa.ScalarSelect | None) -> list[tuple[Product, int | None]]:
+    """The page's products (with what a product card shows) and, if given, the ``total`` column.
 
-    The page's ids are chosen inside ``matched`` before ``product`` is joined, so only the
-    products shown are read; ``count(*) OVER ()`` counts the matches in the same pass.
+    The page's ids are chosen inside ``candidates`` before ``product`` is joined, so only the
+    products shown are read.
     """
-    total = sa.func.count().over().label("total") if with_total else sa.null().label("total")
     chosen = (
-        sa.select(matched, total)
-        .order_by(*_order(sort, matched))
+        sa.select(candidates.c.product_id, *(candidates.c[name] for name, _ in search.SORT_KEYS[sort]
+                                             if name != "product_id"))
+        .order_by(*search.order_by(sort, candidates.c))
         .limit(limit)
         .offset(offset)
         .subquery("page")
     )
     stmt = (
-        sa.select(Product, chosen.c.total)
+        sa.select(Product, (total if total is not None else sa.null()).label("total"))
         .join(chosen, chosen.c.product_id == Product.id)
         .where(Product.status == ProductStatus.ACTIVE)
         .options(joinedload(Product.farm), joinedload(Product.region), joinedload(Product.category),
                  selectinload(Product.photos))
-        .order_by(*_order(sort, chosen))
+        .order_by(*search.order_by(sort, chosen.c))
     )
     return [(product, count) for product, count in session.execute(stmt)]
-
-
-def _order(sort: str, rows: sa.Subquery) -> list[sa.ColumnElement]:
-    c = rows.c
-    if sort == "price":
-        return [c.price_from_fen.asc(), c.product_id.asc()]
-    if sort == "price_desc":
-        return [c.price_from_fen.desc(), c.product_id.desc()]
-    if sort == "newest":
-        return [c.created_at.desc(), c.product_id.desc()]
-    if sort == "relevance":
-        return [c.score.desc(), c.featured.desc(), c.created_at.desc(), c.product_id.desc()]
-    return [c.featured.desc(), c.created_at.desc(), c.product_id.desc()]  # "featured"

@@ -1,9 +1,9 @@
-"""Bilingual product search: jieba segmentation into SQLite FTS5 or PostgreSQL full-text indexes.
+"""Bilingual product search: jieba-segmented documents in SQLite FTS5 or PostgreSQL full-text indexes.
 
 Neither database can split Chinese into words, so we do it here: every product becomes a document
-of space-separated tokens in three weighted fields —
+of space-separated tokens in three fields —
 
-- ``names``: Chinese and English names, the pinyin of the Chinese name (``songrong`` and
+- ``names``: Chinese and English names, the pinyin of the Chinese name's words (``songrong`` and
   ``song rong``) and its single characters, so a partial name such as 松 still hits;
 - ``places``: farm name and county, region, category and origin;
 - ``body``: the descriptions.
@@ -14,16 +14,23 @@ on anything that is not a letter or digit.  A query is cut in jieba's precise mo
 already holds every part of a word) and its terms are ANDed; looser matches follow only when that
 finds nothing (see ``candidates``).
 
-SQLite keeps the document in the FTS5 table ``product_fts`` (rowid = product id) and ranks with
-bm25 and column weights; PostgreSQL keeps it in ``product_search`` as a weighted ``tsvector``
-(configuration ``simple``, GIN index), ranks with ``ts_rank``, and copies the product's listing
-columns (region, category, farm, featured, price, created) beside it so that a search filters,
-counts and sorts within that one table.  Both are created by migration 0002; only active products
-have an entry, and ``shop.catalog.services.refresh_product`` keeps entries in step with edits.
+Ranking is cheap on purpose: products whose name holds a query term come first, then the listing
+order (featured, then newest).  Nothing scores every match, so a search can walk the listing order
+and stop after a page instead of reading the thousands of products a common word matches (see
+``ranked``); counting stops at a limit too (``counted``).
+
+SQLite keeps the document in the FTS5 table ``product_fts`` (rowid = product id; the name-hit test
+is a ``{names}:`` column filter) and product names in the trigram table ``product_name_trigram``
+for the substring fallback.  PostgreSQL keeps ``product_search``: the whole document as a
+``tsvector`` without positions (``tsv``), the name tokens apart (``names``), both GIN-indexed, and
+a copy of the product's listing columns with a btree per listing order, so that a search filters,
+orders and counts inside that one table; the substring fallback uses trigram indexes on the
+product names.  Migrations 0002 and 0006 create them; only active products have an entry, and
+``shop.catalog.services.refresh_product`` keeps entries in step with edits.
 
 Query text never reaches either engine's query syntax: terms are reduced to letters and digits
-before they are quoted, so ``"``, ``*``, ``OR``, ``NEAR``, parentheses or ``<script>`` are just
-words (or nothing).
+before they are quoted, and substrings are quoted or LIKE-escaped, so ``"``, ``*``, ``OR``,
+``NEAR``, parentheses or ``<script>`` are just words (or nothing).
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -45,9 +52,6 @@ from shop.catalog.models import Product, ProductStatus
 
 USER_DICTIONARY = os.path.join(os.path.dirname(__file__), "search_words.txt")
 
-# bm25 weights of the FTS5 columns (names, places, body); PostgreSQL uses weights A, B and D.
-FTS_WEIGHTS = (10.0, 3.0, 1.0)
-
 # English words too common to help, left out of documents and queries alike.
 STOP_WORDS = frozenset(
     "a an and are as at be by for from in into is it its of on or than that the their them then they "
@@ -56,15 +60,25 @@ STOP_WORDS = frozenset(
 # A query is cut into at most this many terms; more only slows the engine without narrowing much.
 MAX_TERMS = 12
 
+# A trigram index finds substrings of at least three characters; shorter ones are not looked for.
+MIN_SUBSTRING = 3
+
+# How a search reads the listing order (see ``ranked``): it walks the first WALK_FACTOR rows for
+# each row the page needs, and reads every match instead when that walk finds too few of them
+# (under 1 in WALK_FACTOR products match) or would be longer than WALK_LIMIT rows (deep pages).
+WALK_FACTOR = 40
+WALK_LIMIT = 20_000
+
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, in any script
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LIKE_SPECIAL = re.compile(r"([\\%_])")
 
-_fts = sa.table("product_fts", sa.column("rowid"), sa.column("names"), sa.column("places"),
-                sa.column("body"))
+_fts = sa.table("product_fts", sa.column("rowid"))
+_trigram = sa.table("product_name_trigram", sa.column("rowid"))
 _pg = sa.table("product_search", sa.column("product_id"), sa.column("region_id"), sa.column("category_id"),
                sa.column("farm_id"), sa.column("featured"), sa.column("price_from_fen"),
-               sa.column("created_at"), sa.column("tsv", postgresql.TSVECTOR))
+               sa.column("created_at"), sa.column("names", postgresql.TSVECTOR),
+               sa.column("tsv", postgresql.TSVECTOR))
 
 _tokenizer = None
 _tokenizer_lock = threading.Lock()
@@ -122,10 +136,14 @@ def _words(text: str, search_mode: bool) -> Iterator[str]:
 
 
 def _pinyin(text: str) -> Iterator[str]:
-    """Pinyin of each Chinese word of ``text``: whole (``songrong``) and per syllable."""
+    """Pinyin of each Chinese word of ``text``, whole (``songrong``) and per syllable.
+
+    Words are cut in search mode, so the parts of a long word have their pinyin too: 鲜松茸 gives
+    ``xiansongrong`` and also ``songrong``.
+    """
     from pypinyin import Style, lazy_pinyin
 
-    for word in _words(text, search_mode=False):
+    for word in _words(text, search_mode=True):
         if not _HAN.search(word):
             continue
         syllables = [s for s in lazy_pinyin(word, style=Style.NORMAL) if s.isascii() and s.isalpha()]
@@ -210,6 +228,7 @@ def remove_product(session: Session, product_id: int) -> None:
     """Drop ``product_id``'s search entry, if any (hidden and deleted products are not found)."""
     if _dialect(session) == "sqlite":
         session.execute(sa.text("DELETE FROM product_fts WHERE rowid = :id"), {"id": product_id})
+        session.execute(sa.text("DELETE FROM product_name_trigram WHERE rowid = :id"), {"id": product_id})
     else:
         session.execute(sa.text("DELETE FROM product_search WHERE product_id = :id"), {"id": product_id})
 
@@ -221,6 +240,7 @@ def rebuild_index(session: Session, batch_size: int = 500) -> int:
     """
     if _dialect(session) == "sqlite":
         session.execute(sa.text("DELETE FROM product_fts"))
+        session.execute(sa.text("DELETE FROM product_name_trigram"))
     else:
         session.execute(sa.text("DELETE FROM product_search"))
     ids = session.scalars(sa.select(Product.id).where(Product.status == ProductStatus.ACTIVE)
@@ -237,18 +257,18 @@ def rebuild_index(session: Session, batch_size: int = 500) -> int:
 
 _PG_UPSERT = sa.text(
     # The listing columns are copied from the product row so that a search can filter, count and
-    # order inside the index table and join ``product`` only for the page it shows.
+    # order inside the index table and join ``product`` only for the page it shows.  Nothing reads
+    # positions or weights, so the vectors are stripped of them: a narrower row is a faster search.
     "INSERT INTO product_search (product_id, region_id, category_id, farm_id, featured, price_from_fen, "
-    "created_at, tsv) "
+    "created_at, names, tsv) "
     "SELECT id, region_id, category_id, farm_id, featured, price_from_fen, created_at, "
-    # Descriptions are stripped of positions (ts_rank then counts them at the lowest weight, D):
-    # they are the bulk of a document, and a narrow row is what keeps a search fast.
-    "setweight(to_tsvector('simple', :names), 'A') || setweight(to_tsvector('simple', :places), 'B') || "
-    "strip(to_tsvector('simple', :body)) "
+    "strip(to_tsvector('simple', :names)), "
+    "strip(to_tsvector('simple', :everything)) "
     "FROM product WHERE id = :id "
     "ON CONFLICT (product_id) DO UPDATE SET region_id = EXCLUDED.region_id, "
     "category_id = EXCLUDED.category_id, farm_id = EXCLUDED.farm_id, featured = EXCLUDED.featured, "
-    "price_from_fen = EXCLUDED.price_from_fen, created_at = EXCLUDED.created_at, tsv = EXCLUDED.tsv")
+    "price_from_fen = EXCLUDED.price_from_fen, created_at = EXCLUDED.created_at, names = EXCLUDED.names, "
+    "tsv = EXCLUDED.tsv")
 
 
 def write_documents(session: Session, rows: list[tuple[int, SearchDocument]]) -> None:
@@ -260,12 +280,16 @@ def write_documents(session: Session, rows: list[tuple[int, SearchDocument]]) ->
         return
     if _dialect(session) == "sqlite":
         # FTS5 has no UPSERT; replace by rowid.
-        session.execute(sa.text("DELETE FROM product_fts WHERE rowid = :id"), [{"id": pid} for pid, _ in rows])
+        ids = [{"id": pid} for pid, _ in rows]
+        session.execute(sa.text("DELETE FROM product_fts WHERE rowid = :id"), ids)
         session.execute(
             sa.text("INSERT INTO product_fts (rowid, names, places, body) VALUES (:id, :names, :places, :body)"),
             [{"id": pid, "names": d.names, "places": d.places, "body": d.body} for pid, d in rows])
+        session.execute(sa.text("DELETE FROM product_name_trigram WHERE rowid = :id"), ids)
+        session.execute(sa.text("INSERT INTO product_name_trigram (rowid, name_zh, name_en) "
+                                "SELECT id, name_zh, name_en FROM product WHERE id = :id"), ids)
         return
-    session.execute(_PG_UPSERT, [{"id": pid, "names": d.names, "places": d.places, "body": d.body}
+    session.execute(_PG_UPSERT, [{"id": pid, "names": d.names, "everything": f"{d.names} {d.places} {d.body}"}
                                  for pid, d in rows])
 
 
@@ -283,38 +307,50 @@ class Scope:
     farm_id: int | None = None
 
 
-def candidates(session: Session, text: str, scope: Scope = Scope()) -> Iterator[sa.Subquery]:
-    """Ways to match ``text`` within ``scope``, strictest first; the caller takes the first that
-    finds something.  Each is a subquery of active products with the columns ``product_id``,
-    ``score`` (higher is more relevant), ``featured``, ``price_from_fen`` and ``created_at``.
+@dataclass(frozen=True)
+class Match:
+    """One way of matching a query (see ``candidates``): index ``terms`` — every one of them
+    (``require_all``) or any, Latin and pinyin ones also as the start of a token when ``prefix`` —
+    or, when ``substrings`` is set, name substrings, each in the Chinese or the English name."""
+
+    terms: tuple[str, ...] = ()
+    require_all: bool = True
+    prefix: bool = False
+    substrings: tuple[str, ...] = ()
+
+
+def candidates(text: str) -> Iterator[Match]:
+    """Ways to match ``text``, strictest first; the caller takes the first that finds something.
 
     1. every term as a whole token of the index;
     2. Latin and pinyin terms also as the start of a token (``ginsen`` → ginseng);
     3. Chinese terms as their single characters, which names hold one by one, so any run of
        characters from a name finds it, however jieba cut the name;
-    4. the query words as substrings of the English or Chinese name (LIKE), for the parts of Latin
-       words the index cannot find (step 3 already covers Chinese, so this runs only for queries
-       with letters or digits: it reads the whole product table);
+    4. the query's words of three or more characters as substrings of the English or Chinese name
+       (trigram indexes), for the parts of Latin words the index cannot find (step 3 already
+       covers Chinese, so this runs only for queries with letters or digits);
     5. any term of two or more characters.
 
-    Only the index is read until step 4.  Yields nothing for a query without a letter or digit.
+    Yields nothing for a query without a letter or digit.
     """
     terms = query_terms(text)
     if not terms:
         return
-    yield _ranked(session, terms, scope, require_all=True, prefix=False)
+    yield Match(terms=tuple(terms))
     prefixable = any(_is_prefixable(t) for t in terms)
     if prefixable:
-        yield _ranked(session, terms, scope, require_all=True, prefix=True)
+        yield Match(terms=tuple(terms), prefix=True)
     characters = list(dict.fromkeys(c for t in terms for c in (_HAN.findall(t) if _HAN.match(t) else [t])))
     if characters != terms:
-        yield _ranked(session, characters, scope, require_all=True, prefix=prefixable)
+        yield Match(terms=tuple(characters), prefix=prefixable)
     words = [w for w in text.split() if _WORD.search(w)][:MAX_TERMS]
     if any(_WORD.search(_HAN.sub("", w)) for w in words):
-        yield _substring(words, scope)
+        long_words = tuple(dict.fromkeys(w for w in words if len(w) >= MIN_SUBSTRING))
+        if long_words:
+            yield Match(substrings=long_words)
     longer = [t for t in terms if len(t) > 1]
     if len(terms) > 1 and longer:
-        yield _ranked(session, longer, scope, require_all=False, prefix=False)
+        yield Match(terms=tuple(longer), require_all=False)
 
 
 def _is_prefixable(term: str) -> bool:
@@ -322,34 +358,106 @@ def _is_prefixable(term: str) -> bool:
     return len(term) >= 3 and not _HAN.search(term)
 
 
-def _ranked(session: Session, terms: list[str], scope: Scope, require_all: bool, prefix: bool) -> sa.Subquery:
+# The orders a listing knows, as (column, descending) pairs of the rows ``ranked`` returns.  Each
+# ends with the product id, so pages never overlap.  "relevance" is name hits first, then
+# "featured"; "featured" is featured products first, then newest.
+SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "relevance": (("tier", True), ("featured", True), ("created_at", True), ("product_id", True)),
+    "featured": (("featured", True), ("created_at", True), ("product_id", True)),
+    "newest": (("created_at", True), ("product_id", True)),
+    "price": (("price_from_fen", False), ("product_id", False)),
+    "price_desc": (("price_from_fen", True), ("product_id", True)),
+}
+
+
+def order_by(sort: str, columns) -> list[sa.ColumnElement]:
+    """ORDER BY terms for ``sort`` over ``columns`` (a subquery's ``.c`` with the SORT_KEYS names)."""
+    return [columns[name].desc() if descending else columns[name].asc() for name, descending in SORT_KEYS[sort]]
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where one dialect finds a match: rows with listing columns, and tests on those rows."""
+
+    columns: dict[str, sa.ColumnElement]  # product_id, featured, price_from_fen, created_at, and `reads`
+    reads: tuple[str, ...]  # the columns the tests below read
+    where: list[sa.ColumnElement[bool]]  # active products in scope
+    matches: Callable[[Any], sa.ColumnElement[bool]]  # the row matches (given a column collection)
+    names_hit: Callable[[Any], sa.ColumnElement[bool]]  # a term is in the row's names (on matching rows)
+    named_match: Callable[[Any], sa.ColumnElement[bool]]  # matches and names_hit together
+    # SQLite: the matching product ids straight from the index, whatever the scope (the index
+    # holds only active products), for counting without reading products.
+    matching_ids: sa.Select | None = None
+
+
+def _source(session: Session, match: Match, scope: Scope) -> _Source:
     if _dialect(session) == "sqlite":
-        # Terms hold only letters and digits, so quoting them is all the escaping FTS5 needs.
-        expression = (" AND " if require_all else " OR ").join(
-            f'"{t}"*' if prefix and _is_prefixable(t) else f'"{t}"' for t in terms)
-        score = -sa.func.bm25(sa.literal_column("product_fts"), *FTS_WEIGHTS)
-        stmt = (
-            sa.select(Product.id.label("product_id"), score.label("score"), Product.featured,
-                      Product.price_from_fen, Product.created_at)
-            .select_from(_fts)
-            .join(Product, Product.id == _fts.c.rowid)
-            .where(sa.literal_column("product_fts").op("MATCH")(sa.literal(expression)),
-                   Product.status == ProductStatus.ACTIVE, *_scope_on(Product.__table__.c, scope))
-        )
-        return stmt.subquery("matched")
+        return _sqlite_source(match, scope)
+    return _pg_source(match, scope)
+
+
+def _fts_terms(match: Match, join: str) -> str:
+    # Terms hold only letters and digits, so quoting them is all the escaping FTS5 needs.
+    return join.join(f'"{t}"*' if match.prefix and _is_prefixable(t) else f'"{t}"' for t in match.terms)
+
+
+def _sqlite_source(match: Match, scope: Scope) -> _Source:
+    product = Product.__table__
+    columns = {"product_id": product.c.id, "featured": product.c.featured,
+               "price_from_fen": product.c.price_from_fen, "created_at": product.c.created_at}
+    where = [product.c.status == ProductStatus.ACTIVE, *_scope_on(product.c, scope)]
+
+    def rowids(table, name: str, expression: str):
+        return sa.select(table.c.rowid).where(sa.literal_column(name).op("MATCH")(sa.literal(expression)))
+
+    if match.substrings:
+        # Each word a quoted phrase ("" escapes a quote); the trigram tokenizer matches substrings.
+        expression = " AND ".join('"' + w.replace('"', '""') + '"' for w in match.substrings)
+        found = rowids(_trigram, "product_name_trigram", expression)
+        return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
+                       names_hit=lambda c: sa.true(), named_match=lambda c: c["product_id"].in_(found),
+                       matching_ids=found)
+    every = _fts_terms(match, " AND " if match.require_all else " OR ")
+    any_in_names = "{names} : (" + _fts_terms(match, " OR ") + ")"
+    found = rowids(_fts, "product_fts", every)
+    in_names = rowids(_fts, "product_fts", any_in_names)
+    named = rowids(_fts, "product_fts", f"{any_in_names} AND ({every})")
+    return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
+                   names_hit=lambda c: c["product_id"].in_(in_names),
+                   named_match=lambda c: c["product_id"].in_(named), matching_ids=found)
+
+
+def _tsquery(expression: str) -> sa.ColumnElement:
+    return sa.func.to_tsquery(sa.cast(sa.literal("simple"), postgresql.REGCONFIG), sa.literal(expression))
+
+
+def _pg_source(match: Match, scope: Scope) -> _Source:
     # Only active products have an entry (see services.refresh_product), so no status test here.
-    expression = (" & " if require_all else " | ").join(
-        f"'{t}':*" if prefix and _is_prefixable(t) else f"'{t}'" for t in terms)
-    tsquery = sa.func.to_tsquery(sa.cast(sa.literal("simple"), postgresql.REGCONFIG), sa.literal(expression))
-    stmt = (
-        sa.select(_pg.c.product_id, sa.func.ts_rank(_pg.c.tsv, tsquery).label("score"), _pg.c.featured,
-                  _pg.c.price_from_fen, _pg.c.created_at)
-        .where(_pg.c.tsv.op("@@")(tsquery), *_scope_on(_pg.c, scope))
-        # OFFSET 0 keeps this a separate step, so the rank is computed as rows are read and the
-        # listing's count(*) OVER () buffers narrow rows instead of whole tsvectors.
-        .offset(0)
-    )
-    return stmt.subquery("matched")
+    columns = {"product_id": _pg.c.product_id, "featured": _pg.c.featured, "price_from_fen": _pg.c.price_from_fen,
+               "created_at": _pg.c.created_at, "names": _pg.c.names, "tsv": _pg.c.tsv}
+    where = _scope_on(_pg.c, scope)
+    if match.substrings:
+        clauses = []
+        for word in match.substrings:
+            pattern = "%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%"
+            clauses.append(sa.or_(Product.name_zh.like(pattern, escape="\\"),
+                                  Product.name_en.ilike(pattern, escape="\\")))
+        found = sa.select(Product.id).where(Product.status == ProductStatus.ACTIVE, *clauses)
+        return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
+                       names_hit=lambda c: sa.true(), named_match=lambda c: c["product_id"].in_(found))
+    terms = [f"'{t}':*" if match.prefix and _is_prefixable(t) else f"'{t}'" for t in match.terms]
+    every = _tsquery((" & " if match.require_all else " | ").join(terms))
+    any_in_names = _tsquery(" | ".join(terms))
+
+    def named(c):
+        # The names are part of the whole document: one term, or any of them, found in the names
+        # is a match already; only "every term" needs both tests.
+        if match.require_all and len(terms) > 1:
+            return sa.and_(c["names"].op("@@")(any_in_names), c["tsv"].op("@@")(every))
+        return c["names"].op("@@")(any_in_names)
+
+    return _Source(columns, ("names", "tsv"), where, matches=lambda c: c["tsv"].op("@@")(every),
+                   names_hit=lambda c: c["names"].op("@@")(any_in_names), named_match=named)
 
 
 def _scope_on(columns, scope: Scope) -> list[sa.ColumnElement[bool]]:
@@ -361,15 +469,73 @@ def _scope_on(columns, scope: Scope) -> list[sa.ColumnElement[bool]]:
     return where
 
 
-def _substring(words: list[str], scope: Scope) -> sa.Subquery:
-    clauses = []
-    for word in words:
-        pattern = "%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%"
-        clauses.append(sa.or_(Product.name_zh.like(pattern, escape="\\"),
-                              Product.name_en.ilike(pattern, escape="\\")))
-    stmt = (
-        sa.select(Product.id.label("product_id"), sa.literal(0.0, sa.Float).label("score"), Product.featured,
-                  Product.price_from_fen, Product.created_at)
-        .where(Product.status == ProductStatus.ACTIVE, *_scope_on(Product.__table__.c, scope), *clauses)
-    )
-    return stmt.subquery("matched")
+def ranked(session: Session, match: Match, scope: Scope, sort: str, need: int) -> sa.Subquery:
+    """The products ``match`` finds in ``scope``: at least the first ``need`` of them in ``sort``
+    order (every one when there are fewer), not necessarily more, nor in order — the caller
+    orders with ``order_by(sort, ...)`` and takes its page.  Columns: ``product_id``, ``tier``
+    (1 when a term is in the product's name, for "relevance"; else 0) and ``sort``'s keys.
+
+    Reading every match to order them costs a row per match, and a common word matches a
+    quarter of the catalog.  So the statement first walks the first ``need * WALK_FACTOR``
+    products in ``sort`` order (an index walk) and keeps those that match: if that yields
+    ``need`` matches, they are the first ``need``.  For "relevance", name hits must come first:
+    when the walk holds ``need`` name hits they are the page; when it holds fewer, every name hit
+    is read (they are then rare) and the walk's other matches follow them.  Only when the walk
+    finds fewer than ``need`` matches in all (rare words) is every match read and ordered.
+    """
+    src = _source(session, match, scope)
+    relevance = sort == "relevance"
+    keys = [name for name, _ in SORT_KEYS[sort] if name not in ("tier", "product_id")]
+
+    def row(columns, tier) -> list[sa.ColumnElement]:
+        return [columns["product_id"].label("product_id"), sa.cast(tier, sa.Integer).label("tier"),
+                *(columns[k].label(k) for k in keys)]
+
+    sqlite = _dialect(session) == "sqlite"
+
+    def only_if(stmt: sa.Select, condition: sa.ColumnElement[bool]) -> sa.Select:
+        # Each branch below runs only when its condition holds.  PostgreSQL tests an uncorrelated
+        # condition once, before the scan; SQLite would test it row by row after the scan, but
+        # skips the scan for LIMIT 0.
+        if sqlite:
+            return sa.select(stmt.limit(sa.case((condition, -1), else_=0)).subquery())
+        return stmt.where(condition)
+
+    c = src.columns
+    tier = src.names_hit(c) if relevance else sa.literal(0)
+    everything = sa.select(*row(c, tier)).where(*src.where, src.matches(c))
+    window = need * WALK_FACTOR
+    if window > WALK_LIMIT:
+        return everything.subquery("ranked")
+
+    walk_sort = "featured" if relevance else sort
+    read = ["product_id", *keys, *src.reads]
+    walk = (sa.select(*(c[name].label(name) for name in read)).where(*src.where)
+            .order_by(*order_by(walk_sort, c)).limit(window).subquery("walk"))
+    w = {name: walk.c[name] for name in read}
+    walked = (sa.select(*row(w, src.names_hit(w) if relevance else sa.literal(0))).where(src.matches(w))
+              .cte("walked").prefix_with("MATERIALIZED"))
+    walk_matches = sa.select(sa.func.count()).select_from(walked).scalar_subquery()
+    if not relevance:
+        return sa.union_all(
+            only_if(everything, walk_matches < need),
+            only_if(sa.select(walked), walk_matches >= need),
+        ).subquery("ranked")
+    walk_hits = sa.select(sa.func.count()).select_from(walked).where(walked.c.tier == 1).scalar_subquery()
+    return sa.union_all(
+        only_if(everything, walk_matches < need),
+        only_if(sa.select(walked).where(walked.c.tier == 1), sa.and_(walk_matches >= need, walk_hits >= need)),
+        only_if(sa.select(*row(c, sa.literal(1))).where(*src.where, src.named_match(c)),
+                sa.and_(walk_matches >= need, walk_hits < need)),
+        only_if(sa.select(walked).where(walked.c.tier == 0), sa.and_(walk_matches >= need, walk_hits < need)),
+    ).subquery("ranked")
+
+
+def counted(session: Session, match: Match, scope: Scope, limit: int) -> sa.ScalarSelect:
+    """The number of products ``match`` finds in ``scope``, counting no further than ``limit``."""
+    src = _source(session, match, scope)
+    if src.matching_ids is not None and scope == Scope():
+        found = src.matching_ids.limit(limit).subquery("found")
+    else:
+        found = sa.select(sa.literal(1)).where(*src.where, src.matches(src.columns)).limit(limit).subquery("found")
+    return sa.select(sa.func.count()).select_from(found).scalar_subquery()

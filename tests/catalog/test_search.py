@@ -218,3 +218,114 @@ def test_search_rebuild_command_reindexes_after_a_farm_rename(app):
     with app.app_context():
         page = list_products(db.session(), ListingQuery.from_args({"q": "松花江"}))
         assert [p.id for p in page.items] == [product.id]
+
+
+def test_pinyin_covers_the_words_inside_a_longer_word(session):
+    # Given a name jieba cuts as one dictionary word, 鲜松茸 (fresh matsutake)
+    ProductFactory(name_zh="长白山鲜松茸", name_en="Fresh Changbai matsutake")
+    # When searching the pinyin of the word inside it
+    # Then the product is found
+    assert found(session, "songrong") == ["Fresh Changbai matsutake"]
+    assert found(session, "xiansongrong") == ["Fresh Changbai matsutake"]
+
+
+def test_a_substring_needs_three_characters(session, catalog):
+    # "atsuta" is part of no indexed word but of a name; two letters are too few to look for
+    assert found(session, "atsuta") == ["Wild matsutake"]
+    assert found(session, "at") == []
+
+
+# --- ranking without reading every match ----------------------------------------------------------
+
+@pytest.fixture
+def honey_catalog(session):
+    """17 products: honey in the name of 6, only in the description of 6, nowhere in 5; some
+    featured; all created at different times, with different prices, in two regions."""
+    import datetime as dt
+    import random
+
+    from shop.db import utcnow
+
+    rng = random.Random(7)
+    yanbian = RegionFactory(slug="yanbian", name_zh="延边", name_en="Yanbian")
+    qianxinan = RegionFactory(slug="qianxinan", name_zh="黔西南", name_en="Qianxinan")
+    farms = [FarmFactory(region=yanbian), FarmFactory(region=qianxinan)]
+    minutes = rng.sample(range(1000), 17)
+    prices = rng.sample(range(1000, 9000), 17)
+    now = utcnow()
+    specs = ([dict(name_zh=f"椴树蜂蜜{i}号", name_en=f"Linden honey no. {i}") for i in range(6)]
+             + [dict(name_zh=f"红茶{i}号", name_en=f"Black tea no. {i}", description_zh="适合配蜂蜜饮用。",
+                     description_en="Good with honey.") for i in range(6)]
+             + [dict(name_zh=f"松茸{i}号", name_en=f"Matsutake no. {i}") for i in range(5)])
+    rng.shuffle(specs)
+    products = []
+    for k, spec in enumerate(specs):
+        products.append(ProductFactory(farm=farms[k % 2], featured=k % 5 == 0,
+                                       created_at=now - dt.timedelta(minutes=minutes[k]),
+                                       variants=[{"price_fen": prices[k]}], **spec))
+    return products
+
+
+def _expected(products, sort, region=None):
+    matching = [p for p in products if "honey" in (p.name_en + " " + (p.description_en or "")).lower()
+                and (region is None or p.region.slug == region)]
+    newest = lambda p: (p.created_at, p.id)  # noqa: E731
+    if sort == "relevance":
+        matching.sort(key=lambda p: ("honey" in p.name_en.lower(), p.featured, *newest(p)), reverse=True)
+    elif sort == "newest":
+        matching.sort(key=newest, reverse=True)
+    elif sort == "price":
+        matching.sort(key=lambda p: (p.price_from_fen, p.id))
+    elif sort == "price_desc":
+        matching.sort(key=lambda p: (p.price_from_fen, p.id), reverse=True)
+    return [p.id for p in matching]
+
+
+@pytest.mark.parametrize("walk_factor", [1, 2, 5, 40])
+@pytest.mark.parametrize("sort", ["relevance", "newest", "price", "price_desc"])
+@pytest.mark.parametrize("region", [None, "qianxinan"])
+def test_every_page_is_in_order_however_the_matches_are_read(session, honey_catalog, monkeypatch,
+                                                           walk_factor, sort, region):
+    # Given walks of different lengths: from one row per row needed (the walk rarely finds enough,
+    # and every match or every name hit is read) to many (the walk finds the page by itself)
+    monkeypatch.setattr(search, "WALK_FACTOR", walk_factor)
+    expected = _expected(honey_catalog, sort, region)
+    session.expunge_all()
+    # When every page is listed, in Chinese and in English
+    for q in ("蜂蜜", "honey"):
+        pages = [list_products(session, ListingQuery(q=q, sort=sort, region=region, per_page=2, page=n))
+                 for n in range(1, 8)]
+        # Then the pages follow each other in the order of the sort: name hits first for relevance
+        assert [p.id for page in pages for p in page.items] == expected, q
+        assert {page.total for page in pages} == {len(expected)}
+
+
+def test_deep_pages_read_every_match(session, honey_catalog, monkeypatch):
+    # Given a walk that would be longer than the limit (a deep page)
+    monkeypatch.setattr(search, "WALK_LIMIT", 3)
+    expected = _expected(honey_catalog, "relevance")
+    session.expunge_all()
+    pages = [list_products(session, ListingQuery(q="honey", per_page=2, page=n)) for n in range(1, 8)]
+    assert [p.id for page in pages for p in page.items] == expected
+
+
+def test_a_large_total_is_counted_only_so_far(session, honey_catalog, monkeypatch):
+    from shop.catalog import listing
+
+    # Given a count that stops four products past the page's first one
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 4)
+    # When the first page of 12 matches is listed
+    first = list_products(session, ListingQuery(q="honey", per_page=2))
+    # Then the total says "4 or more" and the pages go on as far as that
+    assert (first.total, first.total_is_lower_bound, first.pages, first.has_next) == (4, True, 2, True)
+    # and further pages count further, until the end is in sight
+    third = list_products(session, ListingQuery(q="honey", per_page=2, page=3))
+    assert (third.total, third.total_is_lower_bound, third.pages) == (8, True, 4)
+    fifth = list_products(session, ListingQuery(q="honey", per_page=2, page=5))
+    assert (fifth.total, fifth.total_is_lower_bound, fifth.pages, fifth.has_next) == (12, False, 6, True)
+    # A plain listing counts the same way
+    everything = list_products(session, ListingQuery(per_page=2))
+    assert (everything.total, everything.total_is_lower_bound) == (4, True)
+    last = list_products(session, ListingQuery(per_page=2, page=8))
+    assert (last.total, last.total_is_lower_bound, last.pages) == (17, False, 9)
+

@@ -329,3 +329,21 @@ def test_a_large_total_is_counted_only_so_far(session, honey_catalog, monkeypatc
     last = list_products(session, ListingQuery(per_page=2, page=8))
     assert (last.total, last.total_is_lower_bound, last.pages) == (17, False, 9)
 
+
+def test_the_listing_page_and_the_api_say_when_more_match_than_counted(session, client, monkeypatch):
+    from shop.catalog import listing
+
+    # Given four honeys and a count that stops two products past the page's first one
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 2)
+    for i in range(4):
+        ProductFactory(name_zh=f"蜂蜜{i}号", name_en=f"Honey no. {i}")
+    session.commit()
+    # When shoppers and the API search for honey
+    # Then both say there are more than two
+    assert "找到超过 2 件商品" in client.get("/products?q=蜂蜜").get_data(as_text=True)
+    assert "More than 2 products found" in client.get("/products?q=honey&lang=en").get_data(as_text=True)
+    body = client.get("/api/v1/products?q=honey&per_page=1").get_json()
+    assert (body["total"], body["total_is_lower_bound"], body["pages"]) == (2, True, 2)
+    # and say exactly how many once the count reaches the end
+    last = client.get("/api/v1/products?q=honey&per_page=1&page=3").get_json()
+    assert (last["total"], last["total_is_lower_bound"], last["pages"]) == (4, False, 4)

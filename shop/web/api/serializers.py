@@ -66,6 +66,7 @@ def product_page(page: ProductPage) -> dict:
         "page": page.page,
         "per_page": page.per_page,
         "total": page.total,
+        "total_is_lower_bound": page.total_is_lower_bound,
         "pages": page.pages,
     }
 

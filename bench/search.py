@@ -2,10 +2,17 @@
 
 Each query is warmed once, then timed ``repeats`` times; p95 is taken over all timings together
 and per query, so a slow query shows up by name.
+
+``python -m bench.search`` measures search alone, in-process, on each database it is given
+(PostgreSQL and SQLite by default) at 100,000 products, and prints the figures without touching
+docs/benchmarks.md; ``make bench`` runs the PostgreSQL half as part of the full benchmark.
 """
 from __future__ import annotations
 
+import argparse
 import http.client
+import os
+import sys
 import time
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
@@ -19,7 +26,7 @@ QUERIES = [
     "蜂蜜", "木耳", "人参", "松茸", "刺梨", "大米", "茶油", "薏仁米", "金银花", "普安红茶",
     "延边 大米", "黔西南 蜂蜜", "有机 木耳", "野生松茸",
     "songrong", "honey", "ginseng", "black fungus", "rice", "tea",
-    "mushroom honey", "不存在的东西",
+    "mushroom honey", "不存在的东西", "红茶", "有机",
 ]
 
 
@@ -112,3 +119,63 @@ def over_http(base_url: str, products: int, repeats: int = 20, queries: list[str
     finally:
         conn.close()
     return _summarise(f"HTTP GET {path}?q= (page cache off)", products, samples, {})
+
+
+DEFAULT_URLS = ["postgresql+psycopg://postgres@127.0.0.1/hb_bench_search", "sqlite:///instance/bench-search.db"]
+
+
+def _prepare(url: str, products: int, reuse: bool) -> Flask:
+    """A migrated database of ``url`` with at least ``products`` active products (fresh unless
+    ``reuse`` and already there); the SQLite file or PostgreSQL database is the benchmark's own."""
+    from sqlalchemy.engine import make_url
+
+    from bench import database, servers
+
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        path = parsed.database
+        if not path or path == ":memory:":
+            raise SystemExit("name a SQLite file for the benchmark")
+        if not (reuse and os.path.exists(path)):
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+    elif not (reuse and database.exists(url)):
+        database.recreate(url)
+    app = database.make_app(url, str(servers.ROOT / "instance" / "bench-media"))
+    database.migrate(app)
+    have = database.count_products(app)
+    if have < products:
+        print(f"seeding {parsed.drivername} to {products:,} products (have {have:,})", flush=True)
+        database.seed_products(app, products)
+        if not parsed.drivername.startswith("sqlite"):
+            database.analyze(app)  # the seeder's ANALYZE already covers SQLite
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print search p50/p95/max per query and overall, in-process, for each database."""
+    from bench import database
+
+    p = argparse.ArgumentParser(prog="python -m bench.search", description=main.__doc__)
+    p.add_argument("--database-url", action="append", dest="urls",
+                   help=f"a benchmark database (recreated); repeat for several (default: {' and '.join(DEFAULT_URLS)})")
+    p.add_argument("--products", type=int, default=100_000)
+    p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--reuse-database", action="store_true", help="keep a database that already has the products")
+    args = p.parse_args(argv)
+    for url in args.urls or DEFAULT_URLS:
+        app = _prepare(url, args.products, args.reuse_database)
+        result = in_process(app, database.count_products(app), args.repeats)
+        database.dispose(app)
+        print(f"\n{url.split('+', 1)[0].split(':', 1)[0]} at {result.products:,} products, {result.where}: "
+              f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, max {result.max_ms:.1f} ms "
+              f"({result.timings} timings)")
+        print(f"  {'query':<16}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'total':>8}")
+        for t in sorted(result.per_query, key=lambda t: t.p95_ms, reverse=True):
+            print(f"  {t.query:<16}{t.p50_ms:>8.1f}{t.p95_ms:>8.1f}{t.max_ms:>8.1f}{t.total if t.total is not None else '':>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -263,7 +263,7 @@ UPDATE product SET in_stock = EXISTS (SELECT 1 FROM variant WHERE variant.produc
 
 
 def _naive_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def raw_checkout(conn: psycopg.Connection, cart_id: int, token: str) -> str:

@@ -15,9 +15,9 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from sqlalchemy.engine import make_url
 
@@ -184,34 +184,31 @@ def markdown(result: OrdersRun) -> str:
         START,
         "## Checkout and payment webhooks",
         "",
-        f"Last run: **{result.date}** on {s['cpu']}, {s['cores']} cores (written by `bench/orders.py`; "
-        "`python -m bench --only-orders` refreshes this section alone).",
+        (f"Last run: **{result.date}** on {s['cpu']}, {s['cores']} cores (written by `bench/orders.py`; "
+         "`python -m bench --only-orders` refreshes this section alone)."),
         "",
         "### Method",
         "",
-        f"- PostgreSQL database `{s['database']}`, created fresh and migrated. Each checkout batch is "
-        f"{s['checkouts']:,} carts made beforehand",
-        "  (not timed), each holding one unit of a Yanbian product and one of a Qianxinan product, so every order",
-        f"  has two farm parts. The first product's stock is {1 - s['sold_out_share']:.0%} of the carts: the last "
-        "tenth of the checkouts get a sold-out answer.",
-        f"- **API**: `POST /api/v1/carts/<token>/checkout` from {s['checkout_clients']} client threads against "
-        f"the shop under `gunicorn -w {s['workers']}`",
-        "  (sync workers, as in the storefront runs): validation, `place_order` (cart lock, conditional",
-        "  `UPDATE variant SET stock = stock - n WHERE id = … AND stock >= n`, order, farm orders, lines,",
-        "  reservations, event), `start_payment` (payment row and the test gateway's session) and the JSON answer.",
-        f"- **Raw SQL**: the same statements in the same three transactions, written out with psycopg, from "
-        f"{s['raw_connections']} connections",
-        "  (as many as gunicorn has workers), without Flask, SQLAlchemy or HTTP.",
-        "- After each run the database is checked: units ordered + stock left = stock at the start, stock ≥ 0.",
-        "  **Oversold** counts units sold beyond the stock (it must be 0).",
-        f"- **Webhooks**: every request is a distinct `checkout.session.completed` event signed like Stripe's, "
-        f"so each is verified,",
-        "  stored once and has its processing task written to the outbox and published to the broker after",
-        f"  commit: {s['broker']}. Nothing consumes the tasks during the run. Load: {s['load']} after a",
-        f"  {s['warmup']} s warm-up. The hello-world (`bench/hello.py`, same gunicorn command) gets the very same",
-        "  POST requests, before and after the shop; the ratio uses the mean of its two runs. The second",
-        "  shop row turns the after-commit publish off (`SHOP_OUTBOX_PUBLISH_ON_COMMIT=false`: the relay",
-        "  publishes within `OUTBOX_RELAY_INTERVAL` seconds), to show what the broker round trip costs.",
+        (f"- PostgreSQL database `{s['database']}`, created fresh and migrated. Each checkout batch is "
+         f"{s['checkouts']:,} carts made beforehand (not timed), each holding one unit of a Yanbian product and "
+         "one of a Qianxinan product, so every order has two farm parts. The first product's stock is "
+         f"{1 - s['sold_out_share']:.0%} of the carts: the last tenth of the checkouts get a sold-out answer."),
+        (f"- **API**: `POST /api/v1/carts/<token>/checkout` from {s['checkout_clients']} client threads against "
+         f"the shop under `gunicorn -w {s['workers']}` (sync workers, as in the storefront runs): validation, "
+         "`place_order` (cart lock, conditional `UPDATE variant SET stock = stock - n WHERE id = … AND stock >= n`, "
+         "order, farm orders, lines, reservations, event), `start_payment` (payment row and the test gateway's "
+         "session) and the JSON answer."),
+        (f"- **Raw SQL**: the same statements in the same three transactions, written out with psycopg, from "
+         f"{s['raw_connections']} connections (as many as gunicorn has workers), without Flask, SQLAlchemy or HTTP."),
+        ("- After each run the database is checked: units ordered + stock left = stock at the start, stock ≥ 0. "
+         "**Oversold** counts units sold beyond the stock (it must be 0)."),
+        ("- **Webhooks**: every request is a distinct `checkout.session.completed` event signed like Stripe's, so "
+         "each is verified, stored once and has its processing task written to the outbox and published to the "
+         f"broker after commit: {s['broker']}. Nothing consumes the tasks during the run. Load: {s['load']} after "
+         f"a {s['warmup']} s warm-up. The hello-world (`bench/hello.py`, same gunicorn command) gets the very same "
+         "POST requests, before and after the shop; the ratio uses the mean of its two runs. The second shop row "
+         "turns the after-commit publish off (`SHOP_OUTBOX_PUBLISH_ON_COMMIT=false`: the relay publishes within "
+         "`OUTBOX_RELAY_INTERVAL` seconds), to show what the broker round trip costs."),
         "",
         "### Checkouts per second",
         "",

@@ -15,7 +15,7 @@ import pytest
 from shop import db
 from tests.conftest import skip_or_fail
 from tests.factories import FarmFactory, ProductFactory
-from tests.reliability.harness import ReliabilityStack, RedisServer
+from tests.reliability.harness import RedisServer, ReliabilityStack
 from tests.workers.harness import Broker
 
 

@@ -174,7 +174,7 @@ class ReliabilityStack(Stack):
         env["HB_HELD_FILE"] = str(self.held_file)
         return env
 
-    def start_web(self, *, workers: int = 2, threads: int = 4, **overrides) -> "WebServer":
+    def start_web(self, *, workers: int = 2, threads: int = 4, **overrides) -> WebServer:
         """``gunicorn`` serving ``shop:create_app()`` with this stack's configuration, ready."""
         port = free_port()
         name = f"web-{uuid.uuid4().hex[:6]}"
@@ -253,12 +253,11 @@ class RedisServer:
         self.url = f"redis://{HOST}:{self.port}/0"
 
     def start(self) -> None:
-        log = open(self.tmp / f"redis-{self.port}.log", "ab")
-        self.popen = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", HOST, "--save", "", "--appendonly", "no",
-             "--dir", str(self.tmp)],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
-        log.close()
+        with open(self.tmp / f"redis-{self.port}.log", "ab") as log:
+            self.popen = subprocess.Popen(
+                [self.binary, "--port", str(self.port), "--bind", HOST, "--save", "", "--appendonly", "no",
+                 "--dir", str(self.tmp)],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
 
         def answers():
             if self.popen.poll() is not None:

@@ -72,7 +72,7 @@ def test_200_buyers_for_50_units_get_50_orders_and_150_clean_sold_out_answers(ap
     # When all of them check out at the same moment (stock watched from another connection)
     started = time.monotonic()
     with StockWatch(app, variant_id) as watch:
-        answers = all_at_once([lambda t=t: shop.checkout(t, email=f"buyer{i}@example.com")
+        answers = all_at_once([lambda t=t, i=i: shop.checkout(t, email=f"buyer{i}@example.com")
                                for i, t in enumerate(carts)], timeout=180)
     elapsed = time.monotonic() - started
 

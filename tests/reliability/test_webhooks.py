@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-
 from shop.orders.states import OrderStatus
 from shop.payments.models import PaymentStatus, WebhookEventStatus
 from tests.reliability import state

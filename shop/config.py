@@ -127,6 +127,10 @@ def _finish_payments(cfg: dict, production: bool) -> None:
     gateway = cfg.get("PAYMENT_GATEWAY")
     if gateway not in PAYMENT_GATEWAYS:
         raise ConfigError(f"SHOP_PAYMENT_GATEWAY must be one of {', '.join(PAYMENT_GATEWAYS)}, not {gateway!r}")
+    if production and gateway == "test":
+        raise ConfigError("SHOP_PAYMENT_GATEWAY=test is for development; set it to stripe in production")
+    if production and not cfg.get("PUBLIC_URL"):
+        raise ConfigError("SHOP_PUBLIC_URL must be set when SHOP_ENV=production (links in emails)")
     if gateway == "stripe" and not cfg.get("STRIPE_SECRET_KEY"):
         raise ConfigError("STRIPE_SECRET_KEY must be set when SHOP_PAYMENT_GATEWAY=stripe")
     # A secret this function derived on an earlier pass (before a test config changed SECRET_KEY)
@@ -135,10 +139,12 @@ def _finish_payments(cfg: dict, production: bool) -> None:
     secret = cfg.get("STRIPE_WEBHOOK_SECRET")
     if secret and secret != derived_before:
         return
-    if production:
-        cfg["STRIPE_WEBHOOK_SECRET"] = None  # the webhook endpoint fails closed (503)
+    if production or gateway != "test":
+        # No secret set: the webhook endpoint fails closed (503).  A derived secret is only for the
+        # embedded test gateway: with real Stripe it would come from a possibly public dev key.
+        cfg["STRIPE_WEBHOOK_SECRET"] = None
         return
-    # Development and tests: a local secret, so the embedded test gateway signs and verifies its
+    # Development and tests with the test gateway: a local secret, so it signs and verifies its
     # events out of the box.  Derived rather than fixed, so it is as secret as SECRET_KEY.
     digest = hmac.new(str(cfg["SECRET_KEY"]).encode(), b"harvest-bridge local webhook secret", hashlib.sha256)
     cfg["STRIPE_WEBHOOK_SECRET"] = cfg["WEBHOOK_SECRET_DERIVED"] = "whsec_local_" + digest.hexdigest()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from shop.i18n import gettext
-from shop.web.errors import DomainError
+from shop.errors import DomainError
 
 
 class InvalidInput(DomainError):

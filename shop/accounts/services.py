@@ -30,7 +30,7 @@ from shop.accounts.addresses import AddressData, clean_text, has_control_charact
 from shop.accounts.errors import InvalidInput, TooManyAttempts
 from shop.accounts.models import Address, Customer, LoginThrottle, new_auth_nonce
 from shop.db import UTCDateTime, utcnow
-from shop.web.errors import DomainError, NotFound
+from shop.errors import DomainError, NotFound
 
 EMAIL_MAX_LENGTH = 254
 DISPLAY_NAME_MAX_LENGTH = 60

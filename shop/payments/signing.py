@@ -47,8 +47,9 @@ def verify_signature(secret: str, payload: bytes, header: str | None, tolerance:
             candidates.append(value)
     if timestamp is None or not candidates:
         raise SignatureError("no timestamp or v1 signature in header")
-    expected = compute_signature(secret, timestamp, payload)
-    if not any(hmac.compare_digest(expected, c) for c in candidates):
+    expected = compute_signature(secret, timestamp, payload).encode()
+    # Bytes, not str: compare_digest refuses non-ASCII strings, and a header is attacker-controlled.
+    if not any(hmac.compare_digest(expected, c.encode("utf-8", "surrogateescape")) for c in candidates):
         raise SignatureError("signature does not match")
     now = time.time() if now is None else now
     if abs(now - timestamp) > tolerance:

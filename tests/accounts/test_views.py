@@ -281,7 +281,9 @@ def test_next_to_another_site_is_ignored(client, customer, evil):
 
 def test_production_cookie_flags(database_url, customer):
     # given the production configuration
-    app = create_app({"ENV": "production", "SECRET_KEY": "prod-secret", "DATABASE_URL": database_url})
+    app = create_app({"ENV": "production", "SECRET_KEY": "prod-secret", "DATABASE_URL": database_url,
+                      "PAYMENT_GATEWAY": "stripe", "STRIPE_SECRET_KEY": "sk_test_unused",
+                      "PUBLIC_URL": "https://shop.example.cn"})
     try:
         client = app.test_client()
         resp = log_in(client, "mei@example.com")

@@ -47,12 +47,30 @@ def test_stripe_settings_come_from_stripes_own_variable_names_or_shop_prefixed(t
     assert cfg["STRIPE_WEBHOOK_SECRET"] == "whsec_prefixed"
 
 
+PRODUCTION = dict(SHOP_ENV="production", SHOP_SECRET_KEY="prod", SHOP_DATABASE_URL="sqlite://",
+                  SHOP_PAYMENT_GATEWAY="stripe", STRIPE_SECRET_KEY="sk_live_x", SHOP_PUBLIC_URL="https://shop.example.cn")
+
+
 def test_production_without_a_webhook_secret_has_none(tmp_path):
-    cfg = load(tmp_path, SHOP_ENV="production", SHOP_SECRET_KEY="prod", SHOP_DATABASE_URL="sqlite://")
+    cfg = load(tmp_path, **PRODUCTION)
     assert cfg["STRIPE_WEBHOOK_SECRET"] is None  # the endpoint answers 503
-    cfg = load(tmp_path, SHOP_ENV="production", SHOP_SECRET_KEY="prod", SHOP_DATABASE_URL="sqlite://",
-               STRIPE_WEBHOOK_SECRET="whsec_live")
+    cfg = load(tmp_path, **PRODUCTION, STRIPE_WEBHOOK_SECRET="whsec_live")
     assert cfg["STRIPE_WEBHOOK_SECRET"] == "whsec_live"
+
+
+def test_stripe_outside_production_never_derives_a_webhook_secret(tmp_path):
+    # A secret derived from a (possibly public) development SECRET_KEY would let anyone sign events
+    cfg = load(tmp_path, SHOP_PAYMENT_GATEWAY="stripe", STRIPE_SECRET_KEY="sk_test_x")
+    assert cfg["STRIPE_WEBHOOK_SECRET"] is None
+
+
+@pytest.mark.parametrize("missing, message", [
+    ({"SHOP_PAYMENT_GATEWAY": "test"}, "SHOP_PAYMENT_GATEWAY=test"),
+    ({"SHOP_PUBLIC_URL": ""}, "SHOP_PUBLIC_URL"),
+])
+def test_production_refuses_the_test_gateway_and_a_missing_public_url(tmp_path, missing, message):
+    with pytest.raises(config.ConfigError, match=message):
+        load(tmp_path, **{**PRODUCTION, **missing})
 
 
 @pytest.mark.parametrize("environ", [{"SHOP_PAYMENT_GATEWAY": "paypal"}, {"SHOP_PAYMENT_GATEWAY": "stripe"}])

@@ -32,7 +32,10 @@ from shop.web.errors import error_response
 
 def _json_object() -> dict:
     """The request body as a JSON object, or a 400 ``invalid_body``."""
-    body = request.get_json(force=True, silent=True)
+    try:
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:  # absurdly nested JSON: json.loads gives up with this, not ValueError
+        body = None
     if not isinstance(body, dict):
         raise DomainError("invalid_body", "The request body must be a JSON object.")
     return body

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
@@ -162,21 +163,21 @@ def list_products(session: Session, query: ListingQuery) -> ProductPage:
 
     items: list[Product] = []
     counted = 0
+    page = {"page_limit": query.per_page, "page_offset": offset}
     if query.q:
         for match in search.candidates(query.q):
-            ranked = search.ranked(session, match, scope, sort, need=offset + query.per_page)
-            total = search.counted(session, match, scope, count_limit)
-            rows = _page(session, ranked, sort, query.per_page, offset, total)
+            plan = search.plan(session, match, scope, sort, need=offset + query.per_page, count_limit=count_limit)
+            rows = session.execute(_search_page(plan.shape), plan.params | page).all()
             if rows:
                 items, counted = [product for product, _ in rows], rows[0][1]
                 break
-            if offset and (counted := session.scalar(sa.select(total))):
+            if offset and (counted := session.scalar(_search_count(plan.shape), plan.params)):
                 break  # matches, but the page asked for is past the last one
     else:
         listed = _listed(scope)
         counted = _count(session, listed, count_limit)
         if counted > offset:
-            items = [product for product, _ in _page(session, listed, sort, query.per_page, offset, None)]
+            items = [product for product, _ in session.execute(_page(listed, sort, None), page)]
 
     # The farm is checked only when nothing is found, to spare a statement on the common path.
     if counted == 0 and query.farm is not None and session.get(Farm, query.farm) is None:
@@ -208,9 +209,20 @@ def _count(session: Session, listed: sa.Subquery, limit: int) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(found)) or 0
 
 
-def _page(session: Session, candidates: sa.Subquery, sort: str, limit: int, offset: int,
-          total: sa.ScalarSelect | None) -> list[tuple[Product, int | None]]:
-    """The page's products (with what a product card shows) and, if given, the ``total`` column.
+@functools.lru_cache(maxsize=512)
+def _search_page(shape: search.Shape) -> sa.Select:
+    ranked, counted = search.statements(shape)
+    return _page(ranked, shape.sort, counted)
+
+
+@functools.lru_cache(maxsize=512)
+def _search_count(shape: search.Shape) -> sa.Select:
+    return sa.select(search.statements(shape)[1])
+
+
+def _page(candidates: sa.Subquery, sort: str, total: sa.ScalarSelect | None) -> sa.Select:
+    """A page (``page_limit`` and ``page_offset`` parameters) of products with what a product card
+    shows and, if given, the ``total`` column.
 
     The page's ids are chosen inside ``candidates`` before ``product`` is joined, so only the
     products shown are read.
@@ -219,11 +231,11 @@ def _page(session: Session, candidates: sa.Subquery, sort: str, limit: int, offs
         sa.select(candidates.c.product_id, *(candidates.c[name] for name, _ in search.SORT_KEYS[sort]
                                              if name != "product_id"))
         .order_by(*search.order_by(sort, candidates.c))
-        .limit(limit)
-        .offset(offset)
+        .limit(sa.bindparam("page_limit", type_=sa.Integer))
+        .offset(sa.bindparam("page_offset", type_=sa.Integer))
         .subquery("page")
     )
-    stmt = (
+    return (
         sa.select(Product, (total if total is not None else sa.null()).label("total"))
         .join(chosen, chosen.c.product_id == Product.id)
         .where(Product.status == ProductStatus.ACTIVE)
@@ -231,4 +243,3 @@ def _page(session: Session, candidates: sa.Subquery, sort: str, limit: int, offs
                  selectinload(Product.photos))
         .order_by(*search.order_by(sort, chosen.c))
     )
-    return [(product, count) for product, count in session.execute(stmt)]

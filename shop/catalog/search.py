@@ -34,6 +34,7 @@ before they are quoted, and substrings are quoted or LIKE-escaped, so ``"``, ``*
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -68,6 +69,9 @@ MIN_SUBSTRING = 3
 # (under 1 in WALK_FACTOR products match) or would be longer than WALK_LIMIT rows (deep pages).
 WALK_FACTOR = 40
 WALK_LIMIT = 20_000
+# PostgreSQL counts by reading the table, not the index, when the walk finds at least one match in
+# DENSE_SHARE rows (see ``_counted``).
+DENSE_SHARE = 5
 
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, in any script
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -376,13 +380,68 @@ def order_by(sort: str, columns) -> list[sa.ColumnElement]:
 
 
 @dataclass(frozen=True)
+class SearchPlan:
+    """How to run one ``Match`` (see ``plan``): ``shape`` picks the statements, ``params`` fills them."""
+
+    shape: "Shape"
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the statements of a search depend on; everything else is a bound parameter, so the
+    statements are built once per shape (``statements``) and reused, compiled, by every search."""
+
+    dialect: str
+    substrings: int  # words of a substring match; 0 for index terms
+    both_tests: bool  # several terms, all required: a name hit must also match every term
+    scope: tuple[str, ...]  # the Scope fields that are set
+    sort: str
+    walk: bool  # walk the listing order first (see ``ranked``); False for deep pages
+
+
+def plan(session: Session, match: Match, scope: Scope, sort: str, need: int, count_limit: int) -> SearchPlan:
+    """The statements and values that find the first ``need`` products of ``match`` in ``scope``
+    in ``sort`` order, and count them up to ``count_limit`` (see ``statements``)."""
+    dialect = _dialect(session)
+    scope_fields = tuple(name for name in ("region_id", "category_id", "farm_id") if getattr(scope, name) is not None)
+    params: dict[str, Any] = {name: getattr(scope, name) for name in scope_fields}
+    params |= {"need": need, "window": need * WALK_FACTOR, "count_limit": count_limit}
+    if match.substrings:
+        if dialect == "sqlite":
+            # One quoted phrase per word ("" escapes a quote); the trigram tokenizer matches substrings.
+            params["substrings"] = " AND ".join('"' + w.replace('"', '""') + '"' for w in match.substrings)
+        else:
+            for k, word in enumerate(match.substrings):
+                params[f"substring_{k}"] = "%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%"
+    elif dialect == "sqlite":
+        # Terms hold only letters and digits, so quoting them is all the escaping FTS5 needs.
+        every = _joined(match, '"{}"', '"{}"*', " AND " if match.require_all else " OR ")
+        in_names = "{names} : (" + _joined(match, '"{}"', '"{}"*', " OR ") + ")"
+        params |= {"every": every, "in_names": in_names, "named": f"{in_names} AND ({every})"}
+    else:
+        params |= {"every": _joined(match, "'{}'", "'{}':*", " & " if match.require_all else " | "),
+                   "in_names": _joined(match, "'{}'", "'{}':*", " | ")}
+    shape = Shape(dialect=dialect, substrings=len(match.substrings),
+                  both_tests=match.require_all and len(match.terms) > 1, scope=scope_fields, sort=sort,
+                  walk=need * WALK_FACTOR <= WALK_LIMIT)
+    return SearchPlan(shape, params)
+
+
+def _joined(match: Match, whole: str, prefix: str, join: str) -> str:
+    return join.join((prefix if match.prefix and _is_prefixable(t) else whole).format(t) for t in match.terms)
+
+
+@dataclass(frozen=True)
 class _Source:
-    """Where one dialect finds a match: rows with listing columns, and tests on those rows."""
+    """Where one dialect finds a match: rows with listing columns, and tests on those rows.
+
+    Tests take a column collection, so that they apply to the table or to a subquery of it."""
 
     columns: dict[str, sa.ColumnElement]  # product_id, featured, price_from_fen, created_at, and `reads`
     reads: tuple[str, ...]  # the columns the tests below read
     where: list[sa.ColumnElement[bool]]  # active products in scope
-    matches: Callable[[Any], sa.ColumnElement[bool]]  # the row matches (given a column collection)
+    matches: Callable[[Any], sa.ColumnElement[bool]]  # the row matches
     names_hit: Callable[[Any], sa.ColumnElement[bool]]  # a term is in the row's names (on matching rows)
     named_match: Callable[[Any], sa.ColumnElement[bool]]  # matches and names_hit together
     # SQLite: the matching product ids straight from the index, whatever the scope (the index
@@ -390,131 +449,148 @@ class _Source:
     matching_ids: sa.Select | None = None
 
 
-def _source(session: Session, match: Match, scope: Scope) -> _Source:
-    if _dialect(session) == "sqlite":
-        return _sqlite_source(match, scope)
-    return _pg_source(match, scope)
-
-
-def _fts_terms(match: Match, join: str) -> str:
-    # Terms hold only letters and digits, so quoting them is all the escaping FTS5 needs.
-    return join.join(f'"{t}"*' if match.prefix and _is_prefixable(t) else f'"{t}"' for t in match.terms)
-
-
-def _sqlite_source(match: Match, scope: Scope) -> _Source:
+def _sqlite_source(shape: Shape) -> _Source:
     product = Product.__table__
     columns = {"product_id": product.c.id, "featured": product.c.featured,
                "price_from_fen": product.c.price_from_fen, "created_at": product.c.created_at}
-    where = [product.c.status == ProductStatus.ACTIVE, *_scope_on(product.c, scope)]
+    where = [product.c.status == ProductStatus.ACTIVE, *_scope_on(product.c, shape.scope)]
 
-    def rowids(table, name: str, expression: str):
-        return sa.select(table.c.rowid).where(sa.literal_column(name).op("MATCH")(sa.literal(expression)))
+    def rowids(table, name: str, param: str) -> sa.Select:
+        return sa.select(table.c.rowid).where(sa.literal_column(name).op("MATCH")(sa.bindparam(param, type_=sa.String)))
 
-    if match.substrings:
-        # Each word a quoted phrase ("" escapes a quote); the trigram tokenizer matches substrings.
-        expression = " AND ".join('"' + w.replace('"', '""') + '"' for w in match.substrings)
-        found = rowids(_trigram, "product_name_trigram", expression)
+    if shape.substrings:
+        found = rowids(_trigram, "product_name_trigram", "substrings")
         return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
                        names_hit=lambda c: sa.true(), named_match=lambda c: c["product_id"].in_(found),
                        matching_ids=found)
-    every = _fts_terms(match, " AND " if match.require_all else " OR ")
-    any_in_names = "{names} : (" + _fts_terms(match, " OR ") + ")"
-    found = rowids(_fts, "product_fts", every)
-    in_names = rowids(_fts, "product_fts", any_in_names)
-    named = rowids(_fts, "product_fts", f"{any_in_names} AND ({every})")
+    found = rowids(_fts, "product_fts", "every")
+    in_names = rowids(_fts, "product_fts", "in_names")
+    named = rowids(_fts, "product_fts", "named")
     return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
                    names_hit=lambda c: c["product_id"].in_(in_names),
                    named_match=lambda c: c["product_id"].in_(named), matching_ids=found)
 
 
-def _tsquery(expression: str) -> sa.ColumnElement:
-    return sa.func.to_tsquery(sa.cast(sa.literal("simple"), postgresql.REGCONFIG), sa.literal(expression))
+def _tsquery(param: str) -> sa.ColumnElement:
+    # The configuration is written as a regconfig constant: cast from a parameter, it would be
+    # looked up row by row, and to_tsquery with it, instead of once when the statement is planned.
+    return sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), sa.bindparam(param, type_=sa.String))
 
 
-def _pg_source(match: Match, scope: Scope) -> _Source:
+def _pg_source(shape: Shape) -> _Source:
     # Only active products have an entry (see services.refresh_product), so no status test here.
     columns = {"product_id": _pg.c.product_id, "featured": _pg.c.featured, "price_from_fen": _pg.c.price_from_fen,
                "created_at": _pg.c.created_at, "names": _pg.c.names, "tsv": _pg.c.tsv}
-    where = _scope_on(_pg.c, scope)
-    if match.substrings:
-        clauses = []
-        for word in match.substrings:
-            pattern = "%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%"
-            clauses.append(sa.or_(Product.name_zh.like(pattern, escape="\\"),
-                                  Product.name_en.ilike(pattern, escape="\\")))
-        found = sa.select(Product.id).where(Product.status == ProductStatus.ACTIVE, *clauses)
+    where = _scope_on(_pg.c, shape.scope)
+    if shape.substrings:
+        found = sa.select(Product.id).where(Product.status == ProductStatus.ACTIVE, *(
+            sa.or_(Product.name_zh.like(pattern, escape="\\"), Product.name_en.ilike(pattern, escape="\\"))
+            for pattern in (sa.bindparam(f"substring_{k}", type_=sa.String) for k in range(shape.substrings))))
         return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
                        names_hit=lambda c: sa.true(), named_match=lambda c: c["product_id"].in_(found))
-    terms = [f"'{t}':*" if match.prefix and _is_prefixable(t) else f"'{t}'" for t in match.terms]
-    every = _tsquery((" & " if match.require_all else " | ").join(terms))
-    any_in_names = _tsquery(" | ".join(terms))
+    every, in_names = _tsquery("every"), _tsquery("in_names")
 
     def named(c):
         # The names are part of the whole document: one term, or any of them, found in the names
         # is a match already; only "every term" needs both tests.
-        if match.require_all and len(terms) > 1:
-            return sa.and_(c["names"].op("@@")(any_in_names), c["tsv"].op("@@")(every))
-        return c["names"].op("@@")(any_in_names)
+        if shape.both_tests:
+            return sa.and_(c["names"].op("@@")(in_names), c["tsv"].op("@@")(every))
+        return c["names"].op("@@")(in_names)
 
     return _Source(columns, ("names", "tsv"), where, matches=lambda c: c["tsv"].op("@@")(every),
-                   names_hit=lambda c: c["names"].op("@@")(any_in_names), named_match=named)
+                   names_hit=lambda c: c["names"].op("@@")(in_names), named_match=named)
 
 
-def _scope_on(columns, scope: Scope) -> list[sa.ColumnElement[bool]]:
-    where = []
-    for name in ("region_id", "category_id", "farm_id"):
-        value = getattr(scope, name)
-        if value is not None:
-            where.append(columns[name] == value)
-    return where
+def _scope_on(columns, fields: tuple[str, ...]) -> list[sa.ColumnElement[bool]]:
+    return [columns[name] == sa.bindparam(name, type_=sa.Integer) for name in fields]
 
 
-def ranked(session: Session, match: Match, scope: Scope, sort: str, need: int) -> sa.Subquery:
-    """The products ``match`` finds in ``scope``: at least the first ``need`` of them in ``sort``
+@functools.lru_cache(maxsize=512)
+def statements(shape: Shape) -> tuple[sa.Subquery, sa.ScalarSelect]:
+    """The statements of a search of ``shape`` (see ``plan`` for their parameters):
+
+    ``ranked``, the products the match finds: at least the first ``need`` of them in ``sort``
     order (every one when there are fewer), not necessarily more, nor in order — the caller
     orders with ``order_by(sort, ...)`` and takes its page.  Columns: ``product_id``, ``tier``
-    (1 when a term is in the product's name, for "relevance"; else 0) and ``sort``'s keys.
+    (1 when a term is in the product's name, for "relevance"; else 0) and the sort's keys.
+
+    ``counted``, the number of products found, counting no further than ``count_limit``.
 
     Reading every match to order them costs a row per match, and a common word matches a
-    quarter of the catalog.  So the statement first walks the first ``need * WALK_FACTOR``
-    products in ``sort`` order (an index walk) and keeps those that match: if that yields
-    ``need`` matches, they are the first ``need``.  For "relevance", name hits must come first:
-    when the walk holds ``need`` name hits they are the page; when it holds fewer, every name hit
-    is read (they are then rare) and the walk's other matches follow them.  Only when the walk
-    finds fewer than ``need`` matches in all (rare words) is every match read and ordered.
+    quarter of the catalog.  So ``ranked`` first walks the first ``window`` (``need *
+    WALK_FACTOR``) products in ``sort`` order (an index walk) and keeps those that match: if that
+    yields ``need`` matches, they are the first ``need``.  For "relevance", name hits must come
+    first: when the walk holds ``need`` name hits they are the page; when it holds fewer, every
+    name hit is read (they are then rare) and the walk's other matches follow them.  Only when
+    the walk finds fewer than ``need`` matches in all (rare words) is every match read and ordered.
     """
-    src = _source(session, match, scope)
-    relevance = sort == "relevance"
-    keys = [name for name, _ in SORT_KEYS[sort] if name not in ("tier", "product_id")]
+    src = _sqlite_source(shape) if shape.dialect == "sqlite" else _pg_source(shape)
+    walked = _walked(shape, src) if shape.walk else None
+    return _ranked(shape, src, walked), _counted(shape, src, walked)
+
+
+def _keys(shape: Shape) -> list[str]:
+    return [name for name, _ in SORT_KEYS[shape.sort] if name not in ("tier", "product_id")]
+
+
+def _row(shape: Shape, columns, tier) -> list[sa.ColumnElement]:
+    return [columns["product_id"].label("product_id"), sa.cast(tier, sa.Integer).label("tier"),
+            *(columns[k].label(k) for k in _keys(shape))]
+
+
+def _walked(shape: Shape, src: _Source) -> sa.CTE:
+    """The matches among the first ``window`` products in the sort's order (for "relevance", the
+    "featured" order, with their tier)."""
+    relevance = shape.sort == "relevance"
+    c = src.columns
+    read = ["product_id", *_keys(shape), *src.reads]
+    walk = (sa.select(*(c[name].label(name) for name in read)).where(*src.where)
+            .order_by(*order_by("featured" if relevance else shape.sort, c))
+            .limit(sa.bindparam("window", type_=sa.Integer)).subquery("walk"))
+    w = {name: walk.c[name] for name in read}
+    return (sa.select(*_row(shape, w, src.names_hit(w) if relevance else sa.literal(0))).where(src.matches(w))
+            .cte("walked").prefix_with("MATERIALIZED"))
+
+
+def _counted(shape: Shape, src: _Source, walked: sa.CTE | None) -> sa.ScalarSelect:
+    limit = sa.bindparam("count_limit", type_=sa.Integer)
+
+    def count(found: sa.Select) -> sa.ScalarSelect:
+        return sa.select(sa.func.count()).select_from(found.limit(limit).subquery("found")).scalar_subquery()
+
+    if src.matching_ids is not None and not shape.scope:
+        return count(src.matching_ids)
+    planned = count(sa.select(sa.literal(1)).where(*src.where, src.matches(src.columns)))
+    if walked is None or shape.dialect == "sqlite":
+        return planned
+    # PostgreSQL's GIN index lists every match before the first is counted; for a word in a
+    # fifth or more of the products (as the walk shows), reading the table until ``count_limit``
+    # matches is quicker.  IS TRUE keeps the planner off the index.
+    walk_matches = sa.select(sa.func.count()).select_from(walked).scalar_subquery()
+    dense = walk_matches * DENSE_SHARE >= sa.bindparam("window", type_=sa.Integer)
+    scanned = count(sa.select(sa.literal(1)).where(*src.where, src.matches(src.columns).is_(True)))
+    return sa.case((dense, scanned), else_=planned)
+
+
+def _ranked(shape: Shape, src: _Source, walked: sa.CTE | None) -> sa.Subquery:
+    relevance = shape.sort == "relevance"
+    need = sa.bindparam("need", type_=sa.Integer)
 
     def row(columns, tier) -> list[sa.ColumnElement]:
-        return [columns["product_id"].label("product_id"), sa.cast(tier, sa.Integer).label("tier"),
-                *(columns[k].label(k) for k in keys)]
-
-    sqlite = _dialect(session) == "sqlite"
+        return _row(shape, columns, tier)
 
     def only_if(stmt: sa.Select, condition: sa.ColumnElement[bool]) -> sa.Select:
         # Each branch below runs only when its condition holds.  PostgreSQL tests an uncorrelated
         # condition once, before the scan; SQLite would test it row by row after the scan, but
         # skips the scan for LIMIT 0.
-        if sqlite:
+        if shape.dialect == "sqlite":
             return sa.select(stmt.limit(sa.case((condition, -1), else_=0)).subquery())
         return stmt.where(condition)
 
     c = src.columns
-    tier = src.names_hit(c) if relevance else sa.literal(0)
-    everything = sa.select(*row(c, tier)).where(*src.where, src.matches(c))
-    window = need * WALK_FACTOR
-    if window > WALK_LIMIT:
+    everything = sa.select(*row(c, src.names_hit(c) if relevance else sa.literal(0))).where(*src.where, src.matches(c))
+    if walked is None:
         return everything.subquery("ranked")
-
-    walk_sort = "featured" if relevance else sort
-    read = ["product_id", *keys, *src.reads]
-    walk = (sa.select(*(c[name].label(name) for name in read)).where(*src.where)
-            .order_by(*order_by(walk_sort, c)).limit(window).subquery("walk"))
-    w = {name: walk.c[name] for name in read}
-    walked = (sa.select(*row(w, src.names_hit(w) if relevance else sa.literal(0))).where(src.matches(w))
-              .cte("walked").prefix_with("MATERIALIZED"))
     walk_matches = sa.select(sa.func.count()).select_from(walked).scalar_subquery()
     if not relevance:
         return sa.union_all(
@@ -529,13 +605,3 @@ def ranked(session: Session, match: Match, scope: Scope, sort: str, need: int) -
                 sa.and_(walk_matches >= need, walk_hits < need)),
         only_if(sa.select(walked).where(walked.c.tier == 0), sa.and_(walk_matches >= need, walk_hits < need)),
     ).subquery("ranked")
-
-
-def counted(session: Session, match: Match, scope: Scope, limit: int) -> sa.ScalarSelect:
-    """The number of products ``match`` finds in ``scope``, counting no further than ``limit``."""
-    src = _source(session, match, scope)
-    if src.matching_ids is not None and scope == Scope():
-        found = src.matching_ids.limit(limit).subquery("found")
-    else:
-        found = sa.select(sa.literal(1)).where(*src.where, src.matches(src.columns)).limit(limit).subquery("found")
-    return sa.select(sa.func.count()).select_from(found).scalar_subquery()

@@ -16,8 +16,8 @@ from shop.errors import Conflict, DomainError
 from shop.orders.models import OrderLine
 from shop.orders.services import cancel_order, lock_order
 from shop.orders.states import CANCELLABLE_FARM_STATUSES, OrderStatus
-from shop.payments.models import Payment, PaymentStatus, Refund, RefundStatus
-from shop.payments.services import create_refund
+from shop.payments.models import Refund, RefundStatus
+from shop.payments.services import create_refund, lock_paying_payment
 
 
 class CancelOutcome(str, enum.Enum):
@@ -37,9 +37,10 @@ def cancel_before_shipping(session: Session, order_id: int, *, actor: str,
     # Rows are locked payment first, then order: the order every payment path takes, so a webhook
     # paying this order at the same moment waits for us (or we for it) instead of deadlocking.  If
     # it pays after we cancelled, it finds the order cancelled and refunds the money.
-    payment = session.scalars(sa.select(Payment).where(Payment.order_id == order_id,
-                                                       Payment.status == PaymentStatus.SUCCEEDED)
-                              .order_by(Payment.id).with_for_update()).first()
+    try:
+        payment = lock_paying_payment(session, order_id)
+    except Conflict:
+        payment = None
     order = lock_order(session, order_id)
     if order.status == OrderStatus.CANCELLED:
         return CancelOutcome.ALREADY
@@ -49,7 +50,9 @@ def cancel_before_shipping(session: Session, order_id: int, *, actor: str,
     if order.status != OrderStatus.PAID:
         raise Conflict("order_not_cancellable", "This order can no longer be cancelled.")
     pending = session.scalar(sa.select(sa.func.count()).select_from(Refund)
-                             .where(Refund.order_id == order.id, Refund.status == RefundStatus.PENDING))
+                             .where(Refund.order_id == order.id, Refund.status == RefundStatus.PENDING,
+                                    # a duplicate charge being given back is not this cancellation
+                                    Refund.payment_id == (payment.id if payment else None)))
     if pending:
         return CancelOutcome.ALREADY
     if any(fo.status not in CANCELLABLE_FARM_STATUSES for fo in order.farm_orders):

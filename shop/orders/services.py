@@ -64,8 +64,12 @@ def set_farm_order_status(session: Session, farm_order: FarmOrder, target: FarmO
                  from_status=before.value, to_status=target.value, **data)
 
 
-def mark_order_paid(session: Session, order_id: int, *, actor: str, payment_ref: str) -> bool:
+def mark_order_paid(session: Session, order_id: int, *, actor: str, payment_ref: str,
+                    payment_id: int | None = None) -> bool:
     """Pending order → paid, reservations consumed, every farm order waiting for acceptance.
+
+    ``payment_id`` (the payment that paid) is kept in the ``paid`` event, so a later refund of any
+    other payment of this order is known not to concern the order's own money.
 
     Returns True if this call paid the order, False if it was already paid (nothing written).
     Raises Conflict ``order_not_payable`` when the order was cancelled meanwhile: the caller
@@ -76,7 +80,8 @@ def mark_order_paid(session: Session, order_id: int, *, actor: str, payment_ref:
         if order.status == OrderStatus.CANCELLED:
             raise Conflict("order_not_payable", "This order was cancelled before the payment arrived.")
         return False
-    set_order_status(session, order, OrderStatus.PAID, kind="paid", actor=actor, payment=payment_ref)
+    set_order_status(session, order, OrderStatus.PAID, kind="paid", actor=actor, payment=payment_ref,
+                     payment_id=payment_id)
     order.paid_at = utcnow()
     order.reserved_until = None
     for fo in order.farm_orders:

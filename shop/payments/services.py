@@ -303,7 +303,8 @@ def _payment_succeeded(session: Session, payment: Payment, payment_intent_id: st
     if payment_intent_id:
         payment.payment_intent_id = payment_intent_id
     try:
-        paid_now = mark_order_paid(session, payment.order_id, actor=payment.gateway, payment_ref=event_id)
+        paid_now = mark_order_paid(session, payment.order_id, actor=payment.gateway, payment_ref=event_id,
+                                   payment_id=payment.id)
     except Conflict:
         # The order was cancelled (its reservation expired) before the money came: give it back.
         refund = create_refund(session, payment.order_id, amount_fen=payment.amount_fen - payment.refunded_fen,
@@ -357,10 +358,32 @@ def _charge_refunded(session: Session, payment: Payment, charge: dict) -> str:
 
 # --- refunds ---------------------------------------------------------------------------------------
 
-def _succeeded_payment(session: Session, order_id: int) -> Payment:
-    payment = session.scalars(sa.select(Payment).where(Payment.order_id == order_id,
-                                                       Payment.status == PaymentStatus.SUCCEEDED)
-                              .order_by(Payment.id).with_for_update()).first()
+def paying_payment_id(session: Session, order_id: int) -> int | None:
+    """The id of the payment that paid the order (None while nothing did).
+
+    Read from the order's ``paid`` event; for orders paid before the event carried it, the payment
+    that succeeded first.  Any other succeeded payment of the order is a duplicate charge.
+    """
+    paid = session.scalars(sa.select(OrderEvent).where(OrderEvent.order_id == order_id, OrderEvent.kind == "paid",
+                                                       OrderEvent.farm_order_id.is_(None))
+                           .order_by(OrderEvent.id)).first()
+    if paid is None:
+        return None
+    if isinstance(paid.data.get("payment_id"), int):
+        return paid.data["payment_id"]
+    return session.scalar(sa.select(Payment.id).where(Payment.order_id == order_id,
+                                                      Payment.status == PaymentStatus.SUCCEEDED)
+                          .order_by(Payment.succeeded_at, Payment.id).limit(1))
+
+
+def lock_paying_payment(session: Session, order_id: int) -> Payment:
+    """The payment that paid the order, locked (not a duplicate charge that was given back)."""
+    paying_id = paying_payment_id(session, order_id)
+    payment = None
+    if paying_id is not None:
+        payment = session.scalar(sa.select(Payment).where(Payment.id == paying_id,
+                                                          Payment.status == PaymentStatus.SUCCEEDED)
+                                 .with_for_update().execution_options(populate_existing=True))
     if payment is None:
         raise Conflict("not_paid", "This order has no completed payment to refund.")
     return payment
@@ -376,7 +399,7 @@ def create_refund(session: Session, order_id: int, *, amount_fen: int | None = N
     amount that is not positive or above what remains.
     """
     # Payment row before order row: the order every other path (webhooks, refunds) locks them in.
-    payment = payment or _succeeded_payment(session, order_id)
+    payment = payment or lock_paying_payment(session, order_id)
     order = lock_order(session, order_id)
     pending = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_fen), 0))
                              .where(Refund.payment_id == payment.id, Refund.status == RefundStatus.PENDING))
@@ -473,6 +496,14 @@ def _apply_refund(session: Session, refund: Refund, gateway_refund_id: str | Non
                              .execution_options(populate_existing=True))
     payment.refunded_fen += refund.amount_fen
     order = lock_order(session, refund.order_id)
+    paying_id = paying_payment_id(session, order.id)
+    if paying_id is not None and paying_id != payment.id:
+        # A second charge (e.g. a late success of an abandoned session) went back; the order keeps
+        # the money of the payment that paid it, so its amounts and statuses stay as they are.
+        record_event(session, order, "duplicate_payment_refunded", actor=refund.actor, refund_id=refund.id,
+                     payment_id=payment.id, amount_fen=refund.amount_fen)
+        session.flush()
+        return
     order.refunded_fen = min(order.total_fen, order.refunded_fen + refund.amount_fen)
     # Queried rather than read from ``order.events``, which may be a list loaded before the request.
     requested = next((e for e in session.scalars(

@@ -193,3 +193,55 @@ def test_an_event_for_an_unknown_payment_is_ignored(session, deliver, run_tasks,
     # Then it is stored, marked ignored, and nothing changes
     assert session.scalars(sa.select(WebhookEvent.status)).one() == WebhookEventStatus.IGNORED
     assert session.get(Order, purchase.order.id).status == OrderStatus.PENDING_PAYMENT
+
+
+def test_a_late_second_payment_is_refunded_without_touching_the_paid_order(app, session, buy, deliver, run_tasks,
+                                                                             two_farms):
+    # Given an order whose first payment A failed, then was paid through a second payment B
+    from shop.checkout.payment import start_payment
+    from shop.payments import test_gateway
+    from tests.payments.conftest import Purchase
+
+    first = buy((two_farms[0], 1), (two_farms[1], 2))
+    deliver(session_event(first, "checkout.session.async_payment_failed", payment_status="unpaid"))
+    run_tasks(PAYMENT_TASKS)
+    with app.test_request_context():
+        b = start_payment(db.unit_of_work, test_gateway.TestGateway(), first.order.id,
+                          success_url="http://localhost/ok", cancel_url="http://localhost/cancel")
+    second = Purchase(order=first.order, payment=session.get(Payment, b.id))
+    assert second.payment.id != first.payment.id
+    deliver(session_event(second, "checkout.session.completed"))
+    run_tasks(PAYMENT_TASKS)
+
+    # When A's success arrives late and its automatic refund goes through
+    deliver(session_event(first, "checkout.session.async_payment_succeeded"))
+    run_tasks(PAYMENT_TASKS)
+
+    # Then A's money went back, and A alone records it
+    order, payment_a = reload(session, first)
+    payment_b = session.get(Payment, second.payment.id)
+    refund = session.scalars(sa.select(Refund)).one()
+    assert refund.payment_id == payment_a.id and refund.reason == "duplicate_payment"
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert payment_a.refunded_fen == payment_a.amount_fen
+    assert payment_b.status == PaymentStatus.SUCCEEDED and payment_b.refunded_fen == 0
+    # And the order B paid is untouched: still paid, nothing refunded, every farm part paid
+    assert order.status == OrderStatus.PAID and order.refunded_fen == 0
+    assert {fo.status for fo in session.scalars(sa.select(FarmOrder).where(FarmOrder.order_id == order.id))} \
+        == {FarmOrderStatus.PAID}
+    assert (stock(session, two_farms[0]), stock(session, two_farms[1])) == (4, 6)
+    # And the order's log records the returned duplicate; no "order refunded" email is queued
+    kinds = [e.kind for e in session.scalars(sa.select(OrderEvent).where(OrderEvent.order_id == order.id)
+                                             .order_by(OrderEvent.id))]
+    assert "duplicate_payment_refunded" in kinds and "refunded" not in kinds
+    assert count(session, OutboxMessage, OutboxMessage.task_name == "workers.orders.notify_refunded") == 0
+
+    # And cancelling the order afterwards refunds the payment that paid it (not the one given back)
+    from shop.orders.actions import CancelOutcome, cancel_before_shipping
+
+    with db.unit_of_work() as s:
+        assert cancel_before_shipping(s, order.id, actor="shopper") == CancelOutcome.REFUND_REQUESTED
+    run_tasks(PAYMENT_TASKS)
+    fresh(session)
+    assert session.scalars(sa.select(Refund.payment_id).order_by(Refund.id.desc())).first() == payment_b.id
+    assert session.get(Order, order.id).status == OrderStatus.REFUNDED

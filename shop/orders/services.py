@@ -92,15 +92,19 @@ def mark_order_paid(session: Session, order_id: int, *, actor: str, payment_ref:
 
 
 def cancel_order(session: Session, order_id: int, *, actor: str, reason: str) -> bool:
-    """Cancel an order that is not shipped yet and put its reserved stock back.
+    """Cancel an unpaid order and put its reserved stock back.
 
-    Only a pending (unpaid) order is cancelled here; a paid order is cancelled through a refund
-    (shop.payments), which calls this after the money is returned.  Returns False when the order
-    was already cancelled.
+    Only a pending (unpaid) order is cancelled here: anything else raises
+    ``Conflict("order_not_pending")``, because cancelling it would keep the shopper's money; a paid
+    order is cancelled through a refund (``shop.orders.actions.cancel_before_shipping``).  Returns
+    False when the order was already cancelled.
     """
     order = lock_order(session, order_id)
     if order.status == OrderStatus.CANCELLED:
         return False
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise Conflict("order_not_pending", "This order is no longer waiting for payment; a paid order is "
+                                            "cancelled through a refund.")
     if any(fo.status not in CANCELLABLE_FARM_STATUSES for fo in order.farm_orders):
         raise Conflict("order_shipped", "Part of this order has already shipped and cannot be cancelled.")
     set_order_status(session, order, OrderStatus.CANCELLED, kind="cancelled", actor=actor, reason=reason)

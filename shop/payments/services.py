@@ -377,13 +377,14 @@ def paying_payment_id(session: Session, order_id: int) -> int | None:
 
 
 def lock_paying_payment(session: Session, order_id: int) -> Payment:
-    """The payment that paid the order, locked (not a duplicate charge that was given back)."""
+    """The payment that paid the order, locked (not a duplicate charge that was given back); for an
+    order no payment paid (cancelled before the money came), its first succeeded payment."""
     paying_id = paying_payment_id(session, order_id)
-    payment = None
+    query = sa.select(Payment).where(Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED)
     if paying_id is not None:
-        payment = session.scalar(sa.select(Payment).where(Payment.id == paying_id,
-                                                          Payment.status == PaymentStatus.SUCCEEDED)
-                                 .with_for_update().execution_options(populate_existing=True))
+        query = query.where(Payment.id == paying_id)
+    payment = session.scalars(query.order_by(Payment.succeeded_at, Payment.id).with_for_update()
+                              .execution_options(populate_existing=True)).first()
     if payment is None:
         raise Conflict("not_paid", "This order has no completed payment to refund.")
     return payment

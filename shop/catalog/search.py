@@ -478,16 +478,25 @@ def _tsquery(param: str) -> sa.ColumnElement:
 
 
 def _pg_source(shape: Shape) -> _Source:
+    if shape.substrings:
+        # Names live in ``product`` (trigram indexes), which has the listing columns and indexes too.
+        product = Product.__table__
+        columns = {"product_id": product.c.id, "featured": product.c.featured,
+                   "price_from_fen": product.c.price_from_fen, "created_at": product.c.created_at,
+                   "name_zh": product.c.name_zh, "name_en": product.c.name_en}
+        patterns = [sa.bindparam(f"substring_{k}", type_=sa.String) for k in range(shape.substrings)]
+
+        def contains(c):
+            return sa.and_(*(sa.or_(c["name_zh"].like(p, escape="\\"), c["name_en"].ilike(p, escape="\\"))
+                             for p in patterns))
+
+        return _Source(columns, ("name_zh", "name_en"),
+                       [product.c.status == ProductStatus.ACTIVE, *_scope_on(product.c, shape.scope)],
+                       matches=contains, names_hit=lambda c: sa.true(), named_match=contains)
     # Only active products have an entry (see services.refresh_product), so no status test here.
     columns = {"product_id": _pg.c.product_id, "featured": _pg.c.featured, "price_from_fen": _pg.c.price_from_fen,
                "created_at": _pg.c.created_at, "names": _pg.c.names, "tsv": _pg.c.tsv}
     where = _scope_on(_pg.c, shape.scope)
-    if shape.substrings:
-        found = sa.select(Product.id).where(Product.status == ProductStatus.ACTIVE, *(
-            sa.or_(Product.name_zh.like(pattern, escape="\\"), Product.name_en.ilike(pattern, escape="\\"))
-            for pattern in (sa.bindparam(f"substring_{k}", type_=sa.String) for k in range(shape.substrings))))
-        return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
-                       names_hit=lambda c: sa.true(), named_match=lambda c: c["product_id"].in_(found))
     every, in_names = _tsquery("every"), _tsquery("in_names")
 
     def named(c):

@@ -53,4 +53,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from shop import cli
 
     cli.init_app(app)
+    if not app.testing and app.config.get("WARM_UP_SEARCH", True):
+        # Load jieba's dictionary (1–2 s) in the background now, not on some shopper's first search.
+        import threading
+
+        from shop.catalog.search import warm_up
+
+        threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()
     return app

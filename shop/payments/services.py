@@ -541,7 +541,8 @@ def _return_refunded_goods(session: Session, order: Order, lines: dict) -> int:
         if qty <= 0:
             continue
         line.refunded_quantity += qty
-        if fo.status in (FarmOrderStatus.PAID, FarmOrderStatus.ACCEPTED, FarmOrderStatus.CANCELLED):
+        # A cancelled part released its stock when it was cancelled: only goods still held go back.
+        if fo.status in (FarmOrderStatus.PAID, FarmOrderStatus.ACCEPTED):
             session.execute(sa.update(Variant).where(Variant.id == line.variant_id)
                             .values(stock=Variant.stock + qty).execution_options(synchronize_session=False))
             touched.add(line.product_id)

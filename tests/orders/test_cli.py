@@ -153,3 +153,32 @@ def test_cancel_a_paid_order_refunds_it_with_every_line_returned(app, cli, paid,
     run_refund_task(app, refund.id)
     assert load_order(app, paid.id).status == OrderStatus.REFUNDED
     assert (stock_of(app, products[0]), stock_of(app, products[1])) == (5, 5)
+
+
+def test_a_line_refund_of_a_late_paid_cancelled_order_does_not_return_stock_again(app, cli, products):
+    # Given an order whose payment was opened, then cancelled unpaid (its reserved stock went back)
+    from shop.orders.services import cancel_order
+    from shop.payments.models import PaymentStatus
+    from shop.payments.services import payment_for_checkout
+
+    order = given_order(app, products)
+    with app.app_context(), db.unit_of_work() as s:
+        payment_id = payment_for_checkout(s, order.id, "test").id
+    with app.app_context(), db.unit_of_work() as s:
+        assert cancel_order(s, order.id, actor="system", reason="reservation_expired")
+    assert (stock_of(app, products[0]), stock_of(app, products[1])) == (5, 5)
+    # And the shopper's payment succeeded afterwards (its automatic refund did not go through)
+    with app.app_context(), db.unit_of_work() as s:
+        payment = s.get(Payment, payment_id)
+        payment.status, payment.payment_intent_id = PaymentStatus.SUCCEEDED, "pi_late"
+        payment.succeeded_at = db.utcnow()
+
+    # When the operator refunds one matsutake line and the refund goes through
+    result = cli("orders", "refund", order.number, "--line", f"{order.line_ids[0]}:2", "--reason", "late payment")
+    assert result.exit_code == 0, result.output
+    assert run_refund_task(app, pending_refund(app).id) == "refunded"
+
+    # Then the line is marked refunded, but its stock (already released at cancellation) is not added again
+    with app.app_context():
+        assert db.session().get(OrderLine, order.line_ids[0]).refunded_quantity == 2
+    assert (stock_of(app, products[0]), stock_of(app, products[1])) == (5, 5)

@@ -534,8 +534,10 @@ def _return_refunded_goods(session: Session, order: Order, lines: dict) -> int:
 
     units = 0
     touched = set()
-    for line_id, qty in lines.items():
-        line = session.get(OrderLine, int(line_id))
+    refunded = [(session.get(OrderLine, int(line_id)), qty) for line_id, qty in lines.items()]
+    # Variant rows are updated in id order, as checkout and release_reservations lock them, so two
+    # of these running beside them wait for each other instead of deadlocking.
+    for line, qty in sorted(refunded, key=lambda item: (item[0].variant_id, item[0].id)):
         fo = session.get(FarmOrder, line.farm_order_id)
         qty = min(qty, line.quantity - line.refunded_quantity)
         if qty <= 0:

@@ -182,3 +182,39 @@ def test_a_line_refund_of_a_late_paid_cancelled_order_does_not_return_stock_agai
     with app.app_context():
         assert db.session().get(OrderLine, order.line_ids[0]).refunded_quantity == 2
     assert (stock_of(app, products[0]), stock_of(app, products[1])) == (5, 5)
+
+
+def test_refunded_goods_go_back_to_stock_in_variant_id_order(app, cli):
+    # Given a paid order whose first farm sells the variant with the higher id (so its lines, grouped
+    # by farm, run against variant-id order, the order checkout and release lock variants in)
+    from tests.factories import FarmFactory, ProductFactory
+
+    with app.app_context():
+        first_farm, second_farm = FarmFactory(), FarmFactory()
+        low = ProductFactory(farm=second_farm, variants=[{"price_fen": 3000, "stock": 5}]).variants[0]
+        high = ProductFactory(farm=first_farm, variants=[{"price_fen": 12800, "stock": 5}]).variants[0]
+        db.session().commit()
+        low_id, high_id = low.id, high.id
+    assert low_id < high_id
+    order = given_order(app, [high_id, low_id], quantities=[1, 1])
+    given_paid(app, order)
+    assert cli("orders", "cancel", order.number, "--reason", "shopper called").exit_code == 0
+
+    # When the full refund with every line goes through
+    updated: list[int] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE VARIANT SET STOCK"):
+            # ... WHERE variant.id = <last parameter>
+            updated.append(list(parameters.values() if isinstance(parameters, dict) else parameters)[-1])
+
+    engine = db.get_db(app).engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert run_refund_task(app, pending_refund(app).id) == "refunded"
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+    # Then both units are back, the variants updated in id order (no lock-order deadlock)
+    assert (stock_of(app, low_id), stock_of(app, high_id)) == (5, 5)
+    assert updated == [low_id, high_id]

@@ -157,9 +157,31 @@ def check_checkout_details(email: object, address: Mapping | object) -> Checkout
     return CheckoutDetails(email=clean_email, address=clean_address)
 
 
+#: Draws of an order number before a checkout gives up: with 12 random digits a day, even a million
+#: orders a day make a second collision in a row practically impossible.
+ORDER_NUMBER_ATTEMPTS = 5
+
+
 def order_number(now: dt.datetime) -> str:
-    """Human-friendly, unguessable-enough order number: HB + date + 8 random digits."""
-    return f"HB{now:%Y%m%d}{secrets.randbelow(10**8):08d}"
+    """Human-friendly, unguessable-enough order number: HB + date + 12 random digits."""
+    return f"HB{now:%Y%m%d}{secrets.randbelow(10**12):012d}"
+
+
+def _insert_order(session: Session, **columns) -> Order:
+    """Insert the order row under a fresh random number, drawing again (in a savepoint) while the
+    number is taken; any other integrity error is raised."""
+    for attempt in range(1, ORDER_NUMBER_ATTEMPTS + 1):
+        order = Order(number=order_number(columns["created_at"]), **columns)
+        try:
+            with session.begin_nested():
+                session.add(order)
+                session.flush()
+            return order
+        except sa.exc.IntegrityError:
+            taken = session.scalar(sa.select(sa.exists().where(Order.number == order.number)))
+            if not taken or attempt == ORDER_NUMBER_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def checkout_key(cart: Cart) -> str:
@@ -228,15 +250,14 @@ def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAd
         by_farm[line.variant.product.farm_id].append(line)
     rules = shipping_rules(session, by_farm)
 
-    order = Order(
-        number=order_number(now), access_token=secrets.token_urlsafe(32), checkout_key=checkout_key(cart),
+    order = _insert_order(
+        session, access_token=secrets.token_urlsafe(32), checkout_key=checkout_key(cart),
         customer_id=customer_id, email=email, locale=locale, status=OrderStatus.PENDING_PAYMENT,
         goods_fen=0, shipping_fen=0, total_fen=0,
         recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
         district=address.district, street=address.street, postcode=address.postcode or "",
         reserved_until=now + reservation_ttl, created_at=now,
     )
-    session.add(order)
     for farm_id, farm_lines in sorted(by_farm.items()):
         goods = sum(l.variant.price_fen * l.quantity for l in farm_lines)
         weight = sum(l.variant.weight_g * l.quantity for l in farm_lines)

@@ -105,3 +105,42 @@ def test_expiry_cancels_and_returns_stock_once(session):
     assert order.status == OrderStatus.CANCELLED
     assert {fo.status for fo in order.farm_orders} == {FarmOrderStatus.CANCELLED}
     assert [e.kind for e in order.events] == ["placed", "cancelled", "cancelled"]
+
+
+def test_order_numbers_are_date_and_twelve_random_digits(session):
+    product = ProductFactory(variants=[{"price_fen": 3000, "stock": 5}])
+    cart = cart_with(session, (product.variants[0], 1))
+    session.commit()
+
+    with db.unit_of_work() as s:
+        number = checkout.place_order(s, cart, email="buyer@example.com", address=Address()).order.number
+
+    import re
+    assert re.fullmatch(r"HB\d{8}\d{12}", number)
+
+
+def test_an_order_number_already_taken_is_drawn_again(session, monkeypatch):
+    # Given an order that holds number N
+    product = ProductFactory(variants=[{"price_fen": 3000, "stock": 5}])
+    first = cart_with(session, (product.variants[0], 1))
+    second = Cart(token="tok-second")
+    session.add(second)
+    session.flush()
+    session.add(CartLine(cart_id=second.id, variant_id=product.variants[0].id, quantity=2))
+    session.commit()
+    drawn = iter(["HB20240101000000000001", "HB20240101000000000001", "HB20240101000000000002"])
+    monkeypatch.setattr(checkout, "order_number", lambda now: next(drawn))
+    with db.unit_of_work() as s:
+        checkout.place_order(s, first, email="buyer@example.com", address=Address())
+
+    # When the next checkout draws N too
+    with db.unit_of_work() as s:
+        result = checkout.place_order(s, second, email="other@example.com", address=Address())
+        number, lines = result.order.number, [(l.quantity, l.variant_id) for l in result.order.lines]
+
+    # Then it draws again and is placed whole under a fresh number, its stock reserved once
+    assert number == "HB20240101000000000002"
+    assert lines == [(2, product.variants[0].id)]
+    session.expire_all()
+    assert session.get(Variant, product.variants[0].id).stock == 2
+    assert session.scalar(sa.select(sa.func.count()).select_from(StockReservation)) == 2

@@ -195,7 +195,13 @@ def find_order_for_cart(session: Session, cart: Cart) -> Order | None:
 
 def ensure_cart_open(session: Session, cart: Cart) -> None:
     """Refuse (409 ``cart_checked_out``) to change a cart that already became an order: its
-    checkout would keep answering with that order, so the change would silently never be bought."""
+    checkout would keep answering with that order, so the change would silently never be bought.
+
+    Takes the cart's row lock (held until the unit of work ends) before looking, as ``place_order``
+    does: a checkout running at the same moment commits first and its order is then seen, instead of
+    the change slipping in after the check.
+    """
+    session.execute(sa.select(Cart.id).where(Cart.id == cart.id).with_for_update())
     if find_order_for_cart(session, cart) is not None:
         raise Conflict("cart_checked_out", "This cart has already been checked out. Start a new cart.")
 

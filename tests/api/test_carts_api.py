@@ -121,6 +121,63 @@ def test_a_checked_out_cart_takes_no_more_lines(app, client, products):
     assert client.get(f"/api/v1/carts/{token}").get_json()["checked_out"] is True
 
 
+def test_a_line_added_while_the_cart_is_being_checked_out_is_refused(app, client, products):
+    # Given a cart whose checkout is in progress (its transaction holds the cart, not yet committed)
+    import threading
+
+    from shop.cart import services as carts
+    from shop.checkout.services import place_order
+    from tests.orders.helpers import ADDRESS as ADDRESS_DATA
+
+    token = new_cart(client)
+    add(client, token, products[0], 1)
+    placed, commit = threading.Event(), threading.Event()
+
+    def check_out():
+        with app.app_context(), db.unit_of_work() as s:
+            place_order(s, carts.get_cart(s, token), email="buyer@example.com", address=ADDRESS_DATA)
+            placed.set()
+            commit.wait(10)
+
+    checkout_thread = threading.Thread(target=check_out)
+    checkout_thread.start()
+    assert placed.wait(10)
+
+    # When a line is added meanwhile, and the checkout commits while that request waits
+    answers = []
+    add_thread = threading.Thread(target=lambda: answers.append(add(app.test_client(), token, products[1], 1)))
+    add_thread.start()
+    _wait_until_blocked(app)
+    commit.set()
+    checkout_thread.join(10)
+    add_thread.join(10)
+
+    # Then the line is refused (the cart became an order) rather than added and never bought
+    assert answers[0].status_code == 409 and error(answers[0]) == "cart_checked_out"
+    with app.app_context():
+        assert db.session().scalar(sa.select(sa.func.count()).select_from(CartLine)) == 1
+
+
+def _wait_until_blocked(app, timeout: float = 5.0) -> None:
+    """Until another connection waits for a row lock (PostgreSQL); on SQLite, a moment (the second
+    writer waits for BEGIN IMMEDIATE, which nothing here can observe)."""
+    import time
+
+    with app.app_context():
+        session = db.session()
+        if session.bind.dialect.name != "postgresql":
+            time.sleep(0.3)
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            waiting = session.scalar(sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
+            session.rollback()
+            if waiting:
+                return
+            time.sleep(0.02)
+        raise AssertionError("the request never waited for the checkout's lock")
+
+
 def test_prices_and_currencies_sent_by_the_client_are_ignored(app, client, products):
     token = new_cart(client)
     assert add(client, token, products[0], 1, price=1, unit_price={"amount": 1, "currency": "USD"},

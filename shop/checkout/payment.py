@@ -7,16 +7,19 @@ Three steps, because the gateway is a network call that must not run inside a da
    the order's row lock, so two submits share one row) and builds the gateway request;
 2. the gateway call, outside any transaction, with an idempotency key derived from the payment id,
    so a repeated call returns the same Stripe session;
-3. a second unit of work attaches the session to the payment (the first one attached wins).
+3. a second unit of work attaches the session to the payment (the first one attached wins) and,
+   for Stripe, holds the order's stock for as long as that session can be paid.
 
 A payment that already has a session is re-used without calling the gateway.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable, ContextManager
 
 from sqlalchemy.orm import Session
 
+from shop.checkout.services import hold_stock_until
 from shop.errors import DomainError
 from shop.orders.models import Order
 from shop.payments.gateway import GatewayError, PaymentGateway
@@ -54,4 +57,8 @@ def start_payment(session_factory: Callable[[], ContextManager[Session]], gatewa
     except GatewayError as exc:
         raise PaymentUnavailable() from exc
     with session_factory() as session:
-        return attach_checkout_session(session, request.payment_id, checkout)
+        payment = attach_checkout_session(session, request.payment_id, checkout)
+        if gateway.name == "stripe":
+            # The session can be paid until it expires (30 minutes at least, beyond our TTL).
+            hold_stock_until(session, order_id, dt.datetime.fromtimestamp(request.expires_at, dt.timezone.utc))
+        return payment

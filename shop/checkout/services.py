@@ -335,6 +335,27 @@ def release_reservations(session: Session, order: Order, *, state: str) -> int:
     return closed
 
 
+def hold_stock_until(session: Session, order_id: int, until: dt.datetime) -> bool:
+    """Keep a pending order's reserved stock until ``until`` (order and active reservations).
+
+    Used when the gateway's checkout session outlives the reservation (Stripe's last at least 30
+    minutes): a shopper paying near its end must find the stock still held, not be charged and
+    refunded.  Never shortens a hold; returns False (nothing written) for an order that is no
+    longer pending or is already held that long.
+    """
+    order = session.scalar(sa.select(Order).where(Order.id == order_id).with_for_update()
+                           .execution_options(populate_existing=True))
+    if order is None or order.status != OrderStatus.PENDING_PAYMENT or order.reserved_until is None \
+            or order.reserved_until >= until:
+        return False
+    order.reserved_until = until
+    session.execute(sa.update(StockReservation)
+                    .where(StockReservation.order_id == order.id, StockReservation.state == "active")
+                    .values(expires_at=until).execution_options(synchronize_session=False))
+    session.flush()
+    return True
+
+
 def expired_order_ids(session: Session, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     """Orders still waiting for payment whose reservation time is over (oldest first)."""
     now = now or utcnow()

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import socket
@@ -25,6 +26,9 @@ import sqlalchemy as sa
 import stripe
 
 from shop import db
+from shop.checkout.services import expired_order_ids
+from shop.db import utcnow
+from shop.orders.models import Order, StockReservation
 from shop.payments import services as payments, signing
 from shop.payments.gateway import GatewayError, RefundRequest
 from shop.payments.models import Payment, Refund, RefundStatus, WebhookEvent, WebhookEventStatus
@@ -284,3 +288,32 @@ def test_events_signed_by_localstripe_are_accepted_by_our_endpoint(app, session,
     fresh(session)
     event = session.scalars(sa.select(WebhookEvent)).one()
     assert event.type == "payment_intent.succeeded" and event.status == WebhookEventStatus.IGNORED
+
+
+def test_a_stripe_session_holds_the_stock_as_long_as_it_can_be_paid(session, buy, stripe_stub, two_farm_cart):
+    # Given the Stripe gateway, whose sessions live at least 30 minutes, and a 15-minute reservation
+    gateway = StripeGateway(API_KEY, api_base=stripe_stub.url, max_network_retries=0)
+
+    # When a shopper checks out and is sent to a Checkout Session
+    purchase = buy(*two_farm_cart, gateway=gateway)
+
+    # Then the order and its reservations are held until the session expires, not 15 minutes
+    [request] = stripe_stub.posts_to("/v1/checkout/sessions")
+    session_expires = dt.datetime.fromtimestamp(int(request.params["expires_at"]), dt.timezone.utc)
+    session.expire_all()
+    order = session.get(Order, purchase.order.id)
+    assert order.reserved_until == session_expires
+    assert {r.expires_at for r in session.scalars(sa.select(StockReservation)
+                                                  .where(StockReservation.order_id == order.id))} == {session_expires}
+    # And the reservation expiry does not cancel it at minute 20
+    assert order.id not in expired_order_ids(session, utcnow() + dt.timedelta(minutes=20))
+
+
+def test_the_test_gateway_keeps_the_reservation_ttl(session, buy, two_farm_cart):
+    before = utcnow()
+    purchase = buy(*two_farm_cart, ttl=dt.timedelta(minutes=15))
+
+    session.expire_all()
+    order = session.get(Order, purchase.order.id)
+    assert before + dt.timedelta(minutes=15) <= order.reserved_until <= utcnow() + dt.timedelta(minutes=15)
+    assert {r.expires_at for r in session.scalars(sa.select(StockReservation))} == {order.reserved_until}

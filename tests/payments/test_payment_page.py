@@ -2,10 +2,8 @@
 buttons send Stripe-signed events through the webhook intake."""
 import re
 
-import flask
 import pytest
 import sqlalchemy as sa
-from flask_wtf.csrf import generate_csrf
 
 from shop.orders.models import Order
 from shop.orders.states import OrderStatus
@@ -23,17 +21,6 @@ def purchase(session, buy):
     honey = ProductFactory(name_zh="椴树蜜", name_en="Linden honey", variants=[{"price_fen": 6800, "stock": 9}])
     session.commit()
     return buy((honey.variants[0], 2))
-
-
-@pytest.fixture
-def csrf(app, client) -> str:
-    """A valid CSRF token for this client's session, as a rendered form carries one."""
-    with app.test_request_context():
-        token = generate_csrf()
-        raw = flask.session["csrf_token"]
-    with client.session_transaction() as sess:
-        sess["csrf_token"] = raw
-    return token
 
 
 def page_of(purchase) -> str:

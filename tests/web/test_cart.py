@@ -12,7 +12,6 @@ import flask
 import pytest
 import sqlalchemy as sa
 from flask import render_template_string
-from flask_wtf.csrf import generate_csrf
 
 from shop import db
 from shop.cart import services
@@ -51,23 +50,6 @@ def lines_of(app, client) -> dict[int, int]:
     with database(app) as s:
         return dict(s.execute(sa.select(CartLine.variant_id, CartLine.quantity)
                               .join(Cart, Cart.id == CartLine.cart_id).where(Cart.token == token)).all())
-
-
-@pytest.fixture
-def csrf(app, client) -> str:
-    """A valid CSRF token for this client's session, made the way a rendered form makes one."""
-    with app.test_request_context():
-        token = generate_csrf()
-        raw = flask.session["csrf_token"]
-    with client.session_transaction() as sess:
-        sess["csrf_token"] = raw
-    return token
-
-
-@pytest.fixture
-def english(client):
-    with client.session_transaction() as sess:
-        sess["lang"] = "en"
 
 
 def add(client, csrf, variant_id, quantity, **extra):

@@ -8,10 +8,8 @@ import html
 import re
 import threading
 
-import flask
 import pytest
 import sqlalchemy as sa
-from flask_wtf.csrf import generate_csrf
 
 from shop import db
 from shop.accounts.models import Customer
@@ -28,22 +26,6 @@ from tests.orders.helpers import count, given_products, stock_of
 ADDRESS = {"recipient": "张三", "mobile": "138 0013 8000", "province": "浙江省", "city": "宁波市",
            "district": "鄞州区", "street": "天童南路 588 号", "postcode": "315100"}
 WRITTEN = (Order, FarmOrder, OrderLine, OrderEvent, StockReservation, Payment, OutboxMessage)
-
-
-@pytest.fixture
-def csrf(app, client) -> str:
-    with app.test_request_context():
-        token = generate_csrf()
-        raw = flask.session["csrf_token"]
-    with client.session_transaction() as sess:
-        sess["csrf_token"] = raw
-    return token
-
-
-@pytest.fixture
-def english(client):
-    with client.session_transaction() as sess:
-        sess["lang"] = "en"
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-import flask
 import pytest
 import sqlalchemy as sa
 from babel.dates import format_datetime
-from flask_wtf.csrf import generate_csrf
 
 from shop import db
 from shop.money import format_fen
@@ -20,22 +18,6 @@ from shop.payments.services import execute_refund, process_webhook_event
 from shop.payments.test_gateway import TestGateway
 from tests.accounts.factories import CustomerFactory
 from tests.orders.helpers import count, given_order, given_paid, given_products, load_order, payments_of, stock_of
-
-
-@pytest.fixture
-def csrf(app, client) -> str:
-    with app.test_request_context():
-        token = generate_csrf()
-        raw = flask.session["csrf_token"]
-    with client.session_transaction() as sess:
-        sess["csrf_token"] = raw
-    return token
-
-
-@pytest.fixture
-def english(client):
-    with client.session_transaction() as sess:
-        sess["lang"] = "en"
 
 
 @pytest.fixture

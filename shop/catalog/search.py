@@ -35,6 +35,7 @@ before they are quoted, and substrings are quoted or LIKE-escaped, so ``"``, ``*
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import re
@@ -49,7 +50,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, joinedload
 
-from shop.catalog.models import Product, ProductStatus
+from shop.catalog.models import Category, Product, ProductStatus
 
 USER_DICTIONARY = os.path.join(os.path.dirname(__file__), "search_words.txt")
 
@@ -406,7 +407,8 @@ def plan(session: Session, match: Match, scope: Scope, sort: str, need: int, cou
     dialect = _dialect(session)
     scope_fields = tuple(name for name in ("region_id", "category_id", "farm_id") if getattr(scope, name) is not None)
     params: dict[str, Any] = {name: getattr(scope, name) for name in scope_fields}
-    params |= {"need": need, "window": need * WALK_FACTOR, "count_limit": count_limit}
+    params |= {"need": need, "window": need * WALK_FACTOR, "count_limit": count_limit,
+               "category_terms": json.dumps(list(match.terms), ensure_ascii=False)}
     if match.substrings:
         if dialect == "sqlite":
             # One quoted phrase per word ("" escapes a quote); the trigram tokenizer matches substrings.
@@ -442,8 +444,11 @@ class _Source:
     reads: tuple[str, ...]  # the columns the tests below read
     where: list[sa.ColumnElement[bool]]  # active products in scope
     matches: Callable[[Any], sa.ColumnElement[bool]]  # the row matches
-    names_hit: Callable[[Any], sa.ColumnElement[bool]]  # a term is in the row's names (on matching rows)
-    named_match: Callable[[Any], sa.ColumnElement[bool]]  # matches and names_hit together
+    names_hit: Callable[[Any], sa.ColumnElement[bool]]  # a term is in the names or the category (of a match)
+    named_match: Callable[[Any], sa.ColumnElement[bool]]  # matches, with a term in the names
+    # with a term in the category's names (see ``_category_ids``): matches, but no term in the
+    # product's names (None: no such rows)
+    category_match: Callable[[Any], sa.ColumnElement[bool]] | None = None
     # SQLite: the matching product ids straight from the index, whatever the scope (the index
     # holds only active products), for counting without reading products.
     matching_ids: sa.Select | None = None
@@ -456,7 +461,7 @@ def _sqlite_source(shape: Shape) -> _Source:
     where = [product.c.status == ProductStatus.ACTIVE, *_scope_on(product.c, shape.scope)]
 
     def rowids(table, name: str, param: str) -> sa.Select:
-        return sa.select(table.c.rowid).where(sa.literal_column(name).op("MATCH")(sa.bindparam(param, type_=sa.String)))
+        return sa.select(table.c.rowid).where(sa.literal_column(name).bool_op("MATCH")(sa.bindparam(param, type_=sa.String)))
 
     if shape.substrings:
         found = rowids(_trigram, "product_name_trigram", "substrings")
@@ -466,9 +471,14 @@ def _sqlite_source(shape: Shape) -> _Source:
     found = rowids(_fts, "product_fts", "every")
     in_names = rowids(_fts, "product_fts", "in_names")
     named = rowids(_fts, "product_fts", "named")
-    return _Source(columns, (), where, matches=lambda c: c["product_id"].in_(found),
-                   names_hit=lambda c: c["product_id"].in_(in_names),
-                   named_match=lambda c: c["product_id"].in_(named), matching_ids=found)
+    columns["category_id"] = product.c.category_id
+    return _Source(columns, ("category_id",), where, matches=lambda c: c["product_id"].in_(found),
+                   names_hit=lambda c: sa.or_(c["product_id"].in_(in_names), _category_hit(shape, c)),
+                   named_match=lambda c: c["product_id"].in_(named), matching_ids=found,
+                   # "+ 0": the id lists must not drive the scan (tens of thousands of ids for a
+                   # common word), the category index must (see _category_rows)
+                   category_match=lambda c: sa.and_((c["product_id"] + 0).in_(found),
+                                                    (c["product_id"] + 0).not_in(in_names)))
 
 
 def _tsquery(param: str) -> sa.ColumnElement:
@@ -495,7 +505,8 @@ def _pg_source(shape: Shape) -> _Source:
                        matches=contains, names_hit=lambda c: sa.true(), named_match=contains)
     # Only active products have an entry (see services.refresh_product), so no status test here.
     columns = {"product_id": _pg.c.product_id, "featured": _pg.c.featured, "price_from_fen": _pg.c.price_from_fen,
-               "created_at": _pg.c.created_at, "names": _pg.c.names, "tsv": _pg.c.tsv}
+               "created_at": _pg.c.created_at, "category_id": _pg.c.category_id, "names": _pg.c.names,
+               "tsv": _pg.c.tsv}
     where = _scope_on(_pg.c, shape.scope)
     every, in_names = _tsquery("every"), _tsquery("in_names")
 
@@ -503,11 +514,37 @@ def _pg_source(shape: Shape) -> _Source:
         # The names are part of the whole document: one term, or any of them, found in the names
         # is a match already; only "every term" needs both tests.
         if shape.both_tests:
-            return sa.and_(c["names"].op("@@")(in_names), c["tsv"].op("@@")(every))
-        return c["names"].op("@@")(in_names)
+            return sa.and_(c["names"].bool_op("@@")(in_names), c["tsv"].bool_op("@@")(every))
+        return c["names"].bool_op("@@")(in_names)
 
-    return _Source(columns, ("names", "tsv"), where, matches=lambda c: c["tsv"].op("@@")(every),
-                   names_hit=lambda c: c["names"].op("@@")(in_names), named_match=named)
+    return _Source(columns, ("category_id", "names", "tsv"), where, matches=lambda c: c["tsv"].bool_op("@@")(every),
+                   names_hit=lambda c: sa.or_(c["names"].bool_op("@@")(in_names), _category_hit(shape, c)),
+                   named_match=named,
+                   category_match=lambda c: sa.and_(c["tsv"].bool_op("@@")(every),
+                                                    sa.not_(c["names"].bool_op("@@")(in_names))))
+
+
+def _category_hit(shape: Shape, c) -> sa.ColumnElement[bool]:
+    """The row's category has a query term in its Chinese or English name."""
+    return c["category_id"].in_(_category_ids(shape))
+
+
+def _category_ids(shape: Shape) -> sa.Select:
+    """The categories with a query term in their Chinese or English name.
+
+    Tested when searching, not indexed: categories are few and their names short, so a substring
+    test on the category table is cheap, and it follows a renamed category at once.
+    """
+    category = Category.__table__
+    label = sa.func.lower(category.c.name_zh + " " + category.c.name_en)
+    terms_json = sa.bindparam("category_terms", type_=sa.String)
+    if shape.dialect == "sqlite":
+        terms = sa.func.json_each(terms_json).table_valued("value")
+        contains = sa.func.instr(label, terms.c.value) > 0
+    else:
+        terms = sa.func.jsonb_array_elements_text(sa.cast(terms_json, postgresql.JSONB)).table_valued("value")
+        contains = sa.func.strpos(label, terms.c.value) > 0
+    return sa.select(category.c.id).where(sa.exists(sa.select(sa.literal(1)).select_from(terms).where(contains)))
 
 
 def _scope_on(columns, fields: tuple[str, ...]) -> list[sa.ColumnElement[bool]]:
@@ -581,6 +618,16 @@ def _counted(shape: Shape, src: _Source, walked: sa.CTE | None) -> sa.ScalarSele
     return sa.case((dense, scanned), else_=planned)
 
 
+def _category_rows(shape: Shape, src: _Source, row) -> sa.Select:
+    """Matches whose category, not name, holds a term, found through the category index."""
+    c = src.columns
+    in_category = _category_hit(shape, c)
+    if shape.dialect == "sqlite":
+        # Few categories hold a term, if any; without the hint SQLite would scan every product.
+        in_category = sa.func.likelihood(in_category, sa.literal_column("0.001"))
+    return sa.select(*row(c, sa.literal(1))).where(*src.where, in_category, src.category_match(c))
+
+
 def _ranked(shape: Shape, src: _Source, walked: sa.CTE | None) -> sa.Subquery:
     relevance = shape.sort == "relevance"
     need = sa.bindparam("need", type_=sa.Integer)
@@ -612,5 +659,7 @@ def _ranked(shape: Shape, src: _Source, walked: sa.CTE | None) -> sa.Subquery:
         only_if(sa.select(walked).where(walked.c.tier == 1), sa.and_(walk_matches >= need, walk_hits >= need)),
         only_if(sa.select(*row(c, sa.literal(1))).where(*src.where, src.named_match(c)),
                 sa.and_(walk_matches >= need, walk_hits < need)),
+        *([only_if(_category_rows(shape, src, row), sa.and_(walk_matches >= need, walk_hits < need))]
+          if src.category_match else []),
         only_if(sa.select(walked).where(walked.c.tier == 0), sa.and_(walk_matches >= need, walk_hits < need)),
     ).subquery("ranked")

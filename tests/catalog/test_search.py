@@ -239,8 +239,9 @@ def test_a_substring_needs_three_characters(session, catalog):
 
 @pytest.fixture
 def honey_catalog(session):
-    """17 products: honey in the name of 6, only in the description of 6, nowhere in 5; some
-    featured; all created at different times, with different prices, in two regions."""
+    """20 products: honey in the name of 6, only in the description of 6, only in the category of
+    3, nowhere in 5; some featured; all created at different times, with different prices, in two
+    regions."""
     import datetime as dt
     import random
 
@@ -250,12 +251,14 @@ def honey_catalog(session):
     yanbian = RegionFactory(slug="yanbian", name_zh="延边", name_en="Yanbian")
     qianxinan = RegionFactory(slug="qianxinan", name_zh="黔西南", name_en="Qianxinan")
     farms = [FarmFactory(region=yanbian), FarmFactory(region=qianxinan)]
-    minutes = rng.sample(range(1000), 17)
-    prices = rng.sample(range(1000, 9000), 17)
+    honey = CategoryFactory(slug="honey", name_zh="蜂蜜", name_en="Honey")
+    minutes = rng.sample(range(1000), 20)
+    prices = rng.sample(range(1000, 9000), 20)
     now = utcnow()
     specs = ([dict(name_zh=f"椴树蜂蜜{i}号", name_en=f"Linden honey no. {i}") for i in range(6)]
              + [dict(name_zh=f"红茶{i}号", name_en=f"Black tea no. {i}", description_zh="适合配蜂蜜饮用。",
                      description_en="Good with honey.") for i in range(6)]
+             + [dict(name_zh=f"椴树蜜{i}号", name_en=f"Linden nectar no. {i}", category=honey) for i in range(3)]
              + [dict(name_zh=f"松茸{i}号", name_en=f"Matsutake no. {i}") for i in range(5)])
     rng.shuffle(specs)
     products = []
@@ -267,11 +270,16 @@ def honey_catalog(session):
 
 
 def _expected(products, sort, region=None):
-    matching = [p for p in products if "honey" in (p.name_en + " " + (p.description_en or "")).lower()
+    def text(*parts):
+        return " ".join(part or "" for part in parts).lower()
+
+    matching = [p for p in products if "honey" in text(p.name_en, p.description_en, p.category.name_en)
                 and (region is None or p.region.slug == region)]
     newest = lambda p: (p.created_at, p.id)  # noqa: E731
     if sort == "relevance":
-        matching.sort(key=lambda p: ("honey" in p.name_en.lower(), p.featured, *newest(p)), reverse=True)
+        # name hits (the category's name counts) first
+        matching.sort(key=lambda p: ("honey" in text(p.name_en, p.category.name_en), p.featured, *newest(p)),
+                      reverse=True)
     elif sort == "newest":
         matching.sort(key=newest, reverse=True)
     elif sort == "price":
@@ -294,7 +302,7 @@ def test_every_page_is_in_order_however_the_matches_are_read(session, honey_cata
     # When every page is listed, in Chinese and in English
     for q in ("蜂蜜", "honey"):
         pages = [list_products(session, ListingQuery(q=q, sort=sort, region=region, per_page=2, page=n))
-                 for n in range(1, 8)]
+                 for n in range(1, 10)]
         # Then the pages follow each other in the order of the sort: name hits first for relevance
         assert [p.id for page in pages for p in page.items] == expected, q
         assert {page.total for page in pages} == {len(expected)}
@@ -305,7 +313,7 @@ def test_deep_pages_read_every_match(session, honey_catalog, monkeypatch):
     monkeypatch.setattr(search, "WALK_LIMIT", 3)
     expected = _expected(honey_catalog, "relevance")
     session.expunge_all()
-    pages = [list_products(session, ListingQuery(q="honey", per_page=2, page=n)) for n in range(1, 8)]
+    pages = [list_products(session, ListingQuery(q="honey", per_page=2, page=n)) for n in range(1, 10)]
     assert [p.id for page in pages for p in page.items] == expected
 
 
@@ -314,20 +322,20 @@ def test_a_large_total_is_counted_only_so_far(session, honey_catalog, monkeypatc
 
     # Given a count that stops four products past the page's first one
     monkeypatch.setattr(listing, "COUNT_AHEAD", 4)
-    # When the first page of 12 matches is listed
+    # When the first page of 15 matches is listed
     first = list_products(session, ListingQuery(q="honey", per_page=2))
     # Then the total says "4 or more" and the pages go on as far as that
     assert (first.total, first.total_is_lower_bound, first.pages, first.has_next) == (4, True, 2, True)
     # and further pages count further, until the end is in sight
     third = list_products(session, ListingQuery(q="honey", per_page=2, page=3))
     assert (third.total, third.total_is_lower_bound, third.pages) == (8, True, 4)
-    fifth = list_products(session, ListingQuery(q="honey", per_page=2, page=5))
-    assert (fifth.total, fifth.total_is_lower_bound, fifth.pages, fifth.has_next) == (12, False, 6, True)
+    seventh = list_products(session, ListingQuery(q="honey", per_page=2, page=7))
+    assert (seventh.total, seventh.total_is_lower_bound, seventh.pages, seventh.has_next) == (15, False, 8, True)
     # A plain listing counts the same way
     everything = list_products(session, ListingQuery(per_page=2))
     assert (everything.total, everything.total_is_lower_bound) == (4, True)
-    last = list_products(session, ListingQuery(per_page=2, page=8))
-    assert (last.total, last.total_is_lower_bound, last.pages) == (17, False, 9)
+    last = list_products(session, ListingQuery(per_page=2, page=9))
+    assert (last.total, last.total_is_lower_bound, last.pages) == (20, False, 10)
 
 
 def test_the_listing_page_and_the_api_say_when_more_match_than_counted(session, client, monkeypatch):
@@ -347,3 +355,15 @@ def test_the_listing_page_and_the_api_say_when_more_match_than_counted(session, 
     # and say exactly how many once the count reaches the end
     last = client.get("/api/v1/products?q=honey&per_page=1&page=3").get_json()
     assert (last["total"], last["total_is_lower_bound"], last["pages"]) == (4, False, 4)
+
+
+def test_the_category_counts_as_part_of_the_name(session):
+    # Given a honey whose name says only 蜜, and a featured juice that mentions honey in passing
+    honey = CategoryFactory(slug="honey", name_zh="蜂蜜", name_en="Honey")
+    drinks = CategoryFactory(slug="drinks", name_zh="饮品", name_en="Drinks")
+    ProductFactory(category=honey, name_zh="长白山椴树蜜", name_en="Changbai linden nectar")
+    ProductFactory(category=drinks, featured=True, name_zh="刺梨原汁", name_en="Roxburgh rose juice",
+                   description_zh="可兑蜂蜜饮用。")
+    # When searching 蜂蜜
+    # Then the honey comes first
+    assert found(session, "蜂蜜") == ["Changbai linden nectar", "Roxburgh rose juice"]

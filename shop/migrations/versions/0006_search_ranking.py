@@ -9,7 +9,8 @@ listing order" and walks the index in listing order (see shop/catalog/search.py)
 
 PostgreSQL — ``product_search`` gets ``names`` (the stripped name tokens, for the name-hit test)
 and keeps in ``tsv`` every token without positions or weights (nothing reads them any more);
-btree indexes in each listing order, and one on the farm, let a search walk the index in order;
+btree indexes in each listing order let a search walk the index in order, and ones on the farm
+and the category find a farm's or a category's matches;
 the trigram extension indexes product names for the substring fallback (``LIKE '%…%'``).
 Existing entries are converted in place: the old names were the weight-A lexemes.
 
@@ -40,6 +41,7 @@ def upgrade():
     op.create_index("ix_product_search_newest", "product_search", ["created_at", "product_id"])
     op.create_index("ix_product_search_price", "product_search", ["price_from_fen", "product_id"])
     op.create_index("ix_product_search_farm_id", "product_search", ["farm_id"])
+    op.create_index("ix_product_search_category_id", "product_search", ["category_id"])
     # pg_trgm ships with PostgreSQL (contrib) and is a trusted extension: a database owner may create it.
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     op.execute("CREATE INDEX ix_product_name_zh_trgm ON product USING gin (name_zh gin_trgm_ops)")
@@ -54,7 +56,7 @@ def downgrade():
     op.execute("DROP INDEX ix_product_name_en_trgm")
     op.execute("DROP INDEX ix_product_name_zh_trgm")
     # The extension stays: something else may have come to use it.
-    for name in ("ix_product_search_farm_id", "ix_product_search_price", "ix_product_search_newest",
+    for name in ("ix_product_search_category_id", "ix_product_search_farm_id", "ix_product_search_price", "ix_product_search_newest",
                  "ix_product_search_featured", "ix_product_search_names"):
         op.drop_index(name, table_name="product_search")
     op.drop_column("product_search", "names")

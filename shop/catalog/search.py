@@ -17,7 +17,7 @@ finds nothing (see ``candidates``).
 Ranking is cheap on purpose: products whose name holds a query term come first, then the listing
 order (featured, then newest).  Nothing scores every match, so a search can walk the listing order
 and stop after a page instead of reading the thousands of products a common word matches (see
-``ranked``); counting stops at a limit too (``counted``).
+``statements``); counting stops at a limit too.
 
 SQLite keeps the document in the FTS5 table ``product_fts`` (rowid = product id; the name-hit test
 is a ``{names}:`` column filter) and product names in the trigram table ``product_name_trigram``
@@ -65,7 +65,7 @@ MAX_TERMS = 12
 # A trigram index finds substrings of at least three characters; shorter ones are not looked for.
 MIN_SUBSTRING = 3
 
-# How a search reads the listing order (see ``ranked``): it walks the first WALK_FACTOR rows for
+# How a search reads the listing order (see ``statements``): it walks the first WALK_FACTOR rows for
 # each row the page needs, and reads every match instead when that walk finds too few of them
 # (under 1 in WALK_FACTOR products match) or would be longer than WALK_LIMIT rows (deep pages).
 WALK_FACTOR = 40
@@ -363,7 +363,7 @@ def _is_prefixable(term: str) -> bool:
     return len(term) >= 3 and not _HAN.search(term)
 
 
-# The orders a listing knows, as (column, descending) pairs of the rows ``ranked`` returns.  Each
+# The orders a listing knows, as (column, descending) pairs of the rows ``statements`` rank.  Each
 # ends with the product id, so pages never overlap.  "relevance" is name hits first, then
 # "featured"; "featured" is featured products first, then newest.
 SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -398,14 +398,15 @@ class Shape:
     both_tests: bool  # several terms, all required: a name hit must also match every term
     scope: tuple[str, ...]  # the Scope fields that are set
     sort: str
-    walk: bool  # walk the listing order first (see ``ranked``); False for deep pages
+    walk: bool  # walk the listing order first (see ``statements``); False for deep pages
 
 
 def plan(session: Session, match: Match, scope: Scope, sort: str, need: int, count_limit: int) -> SearchPlan:
     """The statements and values that find the first ``need`` products of ``match`` in ``scope``
     in ``sort`` order, and count them up to ``count_limit`` (see ``statements``)."""
     dialect = _dialect(session)
-    scope_fields = tuple(name for name in ("region_id", "category_id", "farm_id") if getattr(scope, name) is not None)
+    scope_fields = tuple(name for name in ("region_id", "category_id", "farm_id")
+                         if getattr(scope, name) is not None)
     params: dict[str, Any] = {name: getattr(scope, name) for name in scope_fields}
     params |= {"need": need, "window": need * WALK_FACTOR, "count_limit": count_limit,
                "category_terms": json.dumps(list(match.terms), ensure_ascii=False)}
@@ -461,7 +462,8 @@ def _sqlite_source(shape: Shape) -> _Source:
     where = [product.c.status == ProductStatus.ACTIVE, *_scope_on(product.c, shape.scope)]
 
     def rowids(table, name: str, param: str) -> sa.Select:
-        return sa.select(table.c.rowid).where(sa.literal_column(name).bool_op("MATCH")(sa.bindparam(param, type_=sa.String)))
+        match = sa.literal_column(name).bool_op("MATCH")(sa.bindparam(param, type_=sa.String))
+        return sa.select(table.c.rowid).where(match)
 
     if shape.substrings:
         found = rowids(_trigram, "product_name_trigram", "substrings")
@@ -517,7 +519,8 @@ def _pg_source(shape: Shape) -> _Source:
             return sa.and_(c["names"].bool_op("@@")(in_names), c["tsv"].bool_op("@@")(every))
         return c["names"].bool_op("@@")(in_names)
 
-    return _Source(columns, ("category_id", "names", "tsv"), where, matches=lambda c: c["tsv"].bool_op("@@")(every),
+    return _Source(columns, ("category_id", "names", "tsv"), where,
+                   matches=lambda c: c["tsv"].bool_op("@@")(every),
                    names_hit=lambda c: sa.or_(c["names"].bool_op("@@")(in_names), _category_hit(shape, c)),
                    named_match=named,
                    category_match=lambda c: sa.and_(c["tsv"].bool_op("@@")(every),
@@ -558,7 +561,8 @@ def statements(shape: Shape) -> tuple[sa.Subquery, sa.ScalarSelect]:
     ``ranked``, the products the match finds: at least the first ``need`` of them in ``sort``
     order (every one when there are fewer), not necessarily more, nor in order — the caller
     orders with ``order_by(sort, ...)`` and takes its page.  Columns: ``product_id``, ``tier``
-    (1 when a term is in the product's name, for "relevance"; else 0) and the sort's keys.
+    (for "relevance", 1 when a term is in the product's names or its category's; else 0) and the
+    sort's keys.
 
     ``counted``, the number of products found, counting no further than ``count_limit``.
 
@@ -644,7 +648,8 @@ def _ranked(shape: Shape, src: _Source, walked: sa.CTE | None) -> sa.Subquery:
         return stmt.where(condition)
 
     c = src.columns
-    everything = sa.select(*row(c, src.names_hit(c) if relevance else sa.literal(0))).where(*src.where, src.matches(c))
+    everything = (sa.select(*row(c, src.names_hit(c) if relevance else sa.literal(0)))
+                  .where(*src.where, src.matches(c)))
     if walked is None:
         return everything.subquery("ranked")
     walk_matches = sa.select(sa.func.count()).select_from(walked).scalar_subquery()

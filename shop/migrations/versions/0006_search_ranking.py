@@ -12,7 +12,9 @@ and keeps in ``tsv`` every token without positions or weights (nothing reads the
 btree indexes in each listing order let a search walk the index in order, and ones on the farm
 and the category find a farm's or a category's matches;
 the trigram extension indexes product names for the substring fallback (``LIKE '%…%'``).
-Existing entries are converted in place: the old names were the weight-A lexemes.
+Existing entries are converted in place: the old names were the weight-A lexemes.  (Entries
+written since also hold the pinyin of words inside longer words, 鲜松茸 → songrong; ``flask
+search rebuild`` brings older entries up to that.)
 
 SQLite — ``product_name_trigram``, an FTS5 trigram table of product names, for the same fallback.
 It is filled here from the products that already have a search entry.
@@ -56,8 +58,8 @@ def downgrade():
     op.execute("DROP INDEX ix_product_name_en_trgm")
     op.execute("DROP INDEX ix_product_name_zh_trgm")
     # The extension stays: something else may have come to use it.
-    for name in ("ix_product_search_category_id", "ix_product_search_farm_id", "ix_product_search_price", "ix_product_search_newest",
-                 "ix_product_search_featured", "ix_product_search_names"):
+    for name in ("ix_product_search_category_id", "ix_product_search_farm_id", "ix_product_search_price",
+                 "ix_product_search_newest", "ix_product_search_featured", "ix_product_search_names"):
         op.drop_index(name, table_name="product_search")
     op.drop_column("product_search", "names")
     op.execute("ALTER TABLE product_search RESET (parallel_workers)")

@@ -88,8 +88,9 @@ def test_200_buyers_for_50_units_get_50_orders_and_150_clean_sold_out_answers(ap
     assert all(a.json["payment"]["redirect_url"] for a in placed)
     web.assert_no_server_errors()
 
-    # And the stock never went below zero and ends at exactly zero, held by 50 reservations
-    assert watch.samples and min(watch.samples) >= 0
+    # And while buyers raced, stock only ever went down (nothing was given back twice or taken
+    # back by a failed checkout's half-written work); it ends at exactly zero, held by 50 reservations
+    assert watch.samples and all(a >= b for a, b in zip(watch.samples, watch.samples[1:]))
     assert state.stock(app, variant_id) == 0
     numbers = {a.json["order"]["number"] for a in placed}
     assert len(numbers) == UNITS

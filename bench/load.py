@@ -102,7 +102,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def run_python(base_url: str, label: str, paths: list[str], seconds: int, threads: int,
-               connections: int, max_requests: int = 200_000) -> LoadResult:
+               connections: int, max_requests: int = 200_000, request_for=None) -> LoadResult:
     """Fallback: ``connections`` client threads with http.client, bounded by time and by count.
 
     Each thread reuses its connection while the server keeps it open (gunicorn's sync workers close
@@ -110,7 +110,13 @@ def run_python(base_url: str, label: str, paths: list[str], seconds: int, thread
 
     Threads share the GIL with each other, so this under-reports throughput compared with wrk;
     the ratio to the hello-world (measured the same way) is still meaningful.
+
+    ``request_for(i)`` gives the i-th request as ``(method, path, body, headers)``; by default a GET
+    of ``paths[i % len(paths)]``.  Thread ``n`` sends requests n, n + connections, n + 2·connections…
     """
+    if request_for is None:
+        def request_for(i: int):
+            return "GET", paths[i % len(paths)], None, {}
     host_port = base_url.split("//", 1)[1]
     host, port = host_port.split(":")
     deadline = time.monotonic() + seconds
@@ -128,11 +134,11 @@ def run_python(base_url: str, label: str, paths: list[str], seconds: int, thread
                 if issued[0] >= max_requests:
                     break
                 issued[0] += 1
-            path = paths[i % len(paths)]
-            i += 1
+            method, path, body, headers = request_for(i)
+            i += connections
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request(method, path, body=body, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status >= 400:

@@ -10,16 +10,15 @@ the very same POST requests.
 """
 from __future__ import annotations
 
-import http.client
 import json
 import secrets
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from bench.load import WRK, LoadResult, percentile
+from bench import load
+from bench.load import WRK, LoadResult
 from shop.payments.signing import signature_header
 from shop.payments.test_gateway import checkout_session_event
 
@@ -104,48 +103,13 @@ def run_wrk(base_url: str, label: str, script: Path, seconds: int, threads: int,
 
 def run_python(base_url: str, label: str, events: list[tuple[bytes, str]], seconds: int,
                connections: int) -> LoadResult:
-    """Fallback without wrk: keep-alive connections in threads, each through its share of events."""
-    host, port = base_url.split("//", 1)[1].split(":")
-    deadline = time.monotonic() + seconds
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = {"status": 0, "connect": 0}
+    """Fallback without wrk: the storefront's Python load generator, posting the signed events in turn."""
+    def request_for(i: int):
+        body, signature = events[i % len(events)]
+        return "POST", PATH, body, {"Content-Type": "application/json", "Stripe-Signature": signature}
 
-    def worker(offset: int) -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=10)
-        mine, i = [], offset
-        while time.monotonic() < deadline:
-            body, signature = events[i % len(events)]
-            i += connections
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", PATH, body=body, headers={"Content-Type": "application/json",
-                                                              "Stripe-Signature": signature})
-                response = conn.getresponse()
-                response.read()
-                if response.status >= 400:
-                    with lock:
-                        errors["status"] += 1
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                with lock:
-                    errors["connect"] += 1
-                continue
-            mine.append(time.perf_counter() - t0)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    started = time.monotonic()
-    workers = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(connections)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(seconds + 30)
-    ms = [x * 1000 for x in latencies] or [0.0]
-    return LoadResult(label=label, paths=[PATH], tool="python", requests=len(latencies),
-                      seconds=time.monotonic() - started, errors={k: v for k, v in errors.items() if v},
-                      p50_ms=percentile(ms, 50), p95_ms=percentile(ms, 95), p99_ms=percentile(ms, 99), max_ms=max(ms))
+    return load.run_python(base_url, label, [PATH], seconds, threads=connections, connections=connections,
+                           request_for=request_for)
 
 
 def measure(base_url: str, label: str, secret: str, seconds: int, threads: int, connections: int,

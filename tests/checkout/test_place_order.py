@@ -1,5 +1,4 @@
 """Checkout domain: a cart becomes one order with a part per farm, stock is reserved, never oversold."""
-from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
@@ -12,18 +11,8 @@ from shop.orders import services as orders
 from shop.orders.models import StockReservation
 from shop.orders.states import FarmOrderStatus, OrderStatus
 from shop.shipping.models import ShippingMode, ShippingRule
-from tests.factories import FarmFactory, ProductFactory
-
-
-@dataclass
-class Address:
-    recipient: str = "张三"
-    mobile: str = "13800138000"
-    province: str = "浙江省"
-    city: str = "宁波市"
-    district: str = "鄞州区"
-    street: str = "天童南路 588 号"
-    postcode: str = "315100"
+from tests.factories import ProductFactory
+from tests.orders.helpers import ADDRESS
 
 
 def cart_with(session, *pairs):
@@ -47,7 +36,7 @@ def test_order_has_one_part_per_farm_with_server_computed_totals(session):
 
     # When it is checked out
     with db.unit_of_work() as s:
-        result = checkout.place_order(s, cart, email="buyer@example.com", address=Address())
+        result = checkout.place_order(s, cart, email="buyer@example.com", address=ADDRESS)
 
     # Then one order with two farm parts, prices and shipping computed on the server
     order = result.order
@@ -66,9 +55,9 @@ def test_second_submit_of_the_same_cart_returns_the_first_order(session):
     cart = cart_with(session, (p.variants[0], 2))
     session.commit()
     with db.unit_of_work() as s:
-        first = checkout.place_order(s, cart, email="a@example.com", address=Address()).order
+        first = checkout.place_order(s, cart, email="a@example.com", address=ADDRESS).order
     with db.unit_of_work() as s:
-        again = checkout.place_order(s, cart, email="a@example.com", address=Address())
+        again = checkout.place_order(s, cart, email="a@example.com", address=ADDRESS)
     assert not again.created and again.order.id == first.id
     assert session.scalar(sa.select(Variant.stock).where(Variant.id == p.variants[0].id)) == 3
 
@@ -80,7 +69,7 @@ def test_sold_out_line_writes_nothing(session):
     session.commit()
     with pytest.raises(checkout.SoldOut) as err:
         with db.unit_of_work() as s:
-            checkout.place_order(s, cart, email="a@example.com", address=Address())
+            checkout.place_order(s, cart, email="a@example.com", address=ADDRESS)
     assert err.value.available == 1
     assert session.scalar(sa.select(Variant.stock).where(Variant.id == ok.variants[0].id)) == 5
     assert session.scalar(sa.select(sa.func.count()).select_from(StockReservation)) == 0
@@ -92,7 +81,7 @@ def test_expiry_cancels_and_returns_stock_once(session):
     session.commit()
     import datetime as dt
     with db.unit_of_work() as s:
-        order = checkout.place_order(s, cart, email="a@example.com", address=Address(),
+        order = checkout.place_order(s, cart, email="a@example.com", address=ADDRESS,
                                      reservation_ttl=dt.timedelta(seconds=-1)).order
     assert session.scalar(sa.select(Variant.stock).where(Variant.id == p.variants[0].id)) == 0
     with db.unit_of_work() as s:
@@ -113,7 +102,7 @@ def test_order_numbers_are_date_and_twelve_random_digits(session):
     session.commit()
 
     with db.unit_of_work() as s:
-        number = checkout.place_order(s, cart, email="buyer@example.com", address=Address()).order.number
+        number = checkout.place_order(s, cart, email="buyer@example.com", address=ADDRESS).order.number
 
     import re
     assert re.fullmatch(r"HB\d{8}\d{12}", number)
@@ -131,11 +120,11 @@ def test_an_order_number_already_taken_is_drawn_again(session, monkeypatch):
     drawn = iter(["HB20240101000000000001", "HB20240101000000000001", "HB20240101000000000002"])
     monkeypatch.setattr(checkout, "order_number", lambda now: next(drawn))
     with db.unit_of_work() as s:
-        checkout.place_order(s, first, email="buyer@example.com", address=Address())
+        checkout.place_order(s, first, email="buyer@example.com", address=ADDRESS)
 
     # When the next checkout draws N too
     with db.unit_of_work() as s:
-        result = checkout.place_order(s, second, email="other@example.com", address=Address())
+        result = checkout.place_order(s, second, email="other@example.com", address=ADDRESS)
         number, lines = result.order.number, [(l.quantity, l.variant_id) for l in result.order.lines]
 
     # Then it draws again and is placed whole under a fresh number, its stock reserved once

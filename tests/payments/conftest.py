@@ -22,6 +22,7 @@ from shop.outbox.models import OutboxMessage
 from shop.payments import signing, test_gateway
 from shop.payments.gateway import RefundResult
 from shop.payments.models import Payment
+from tests.orders.helpers import ADDRESS
 
 #: The tasks ``run_tasks`` executes; email delivery is left out (tests count the stored emails).
 WORKER_TASKS = (
@@ -31,17 +32,6 @@ WORKER_TASKS = (
     "workers.orders.notify_payment_failed",
     "workers.orders.notify_refunded",
 )
-
-
-@dataclass
-class Address:
-    recipient: str = "李四"
-    mobile: str = "13912345678"
-    province: str = "浙江省"
-    city: str = "宁波市"
-    district: str = "海曙区"
-    street: str = "中山西路 2 号"
-    postcode: str = "315000"
 
 
 @dataclass
@@ -62,7 +52,7 @@ def buy(app, session):
             for variant, quantity in lines:
                 carts.add_line(s, cart, variant.id, quantity)
         with db.unit_of_work() as s:
-            order = checkout.place_order(s, cart, email=email, address=Address(), reservation_ttl=ttl).order
+            order = checkout.place_order(s, cart, email=email, address=ADDRESS, reservation_ttl=ttl).order
         with app.test_request_context():  # the test gateway's session URL is one of our pages
             payment = start_payment(db.unit_of_work, gateway or test_gateway.TestGateway(), order.id,
                                     success_url="http://localhost/ok", cancel_url="http://localhost/cancel")

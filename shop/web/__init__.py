@@ -1,6 +1,8 @@
 """Web layer: thin blueprints that parse input, call one domain function and render."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 from flask_wtf import CSRFProtect
 
@@ -40,3 +42,19 @@ def init_app(app: Flask) -> None:
         raw = request.query_string.decode("latin-1")
         if "\x00" in raw or "%00" in raw:
             raise DomainError("invalid_parameter", "Parameters must not contain NUL characters.")
+
+
+def safe_next_url(raw: object) -> str | None:
+    """``raw`` if it is a path on this site (``/account?x=1``), else None: no open redirects.
+
+    Refuses absolute and scheme-relative URLs, backslashes and control characters, which browsers
+    may turn into ``//other.site``.
+    """
+    if not isinstance(raw, str) or not raw.startswith("/") or len(raw) > 2000:
+        return None
+    if raw.startswith("//") or "\\" in raw or any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return None
+    return raw

@@ -8,7 +8,6 @@ malformed input (quantity 0/-1/1000/"abc", unknown variant) is a 400 page from s
 from __future__ import annotations
 
 from typing import Callable
-from urllib.parse import urlsplit
 
 from flask import (current_app, flash, g, get_flashed_messages, has_request_context, redirect, render_template,
                    request, session, url_for)
@@ -19,6 +18,7 @@ from shop.cart import services
 from shop.cart.models import Cart
 from shop.errors import DomainError
 from shop.i18n import gettext as _, localized
+from shop.web import safe_next_url
 from shop.web.storefront import bp
 
 CART_TOKEN_KEY = "cart_token"
@@ -37,7 +37,7 @@ def cart():
 def cart_add():
     variant_id = request.form.get("variant_id", type=int)
     quantity = request.form.get("quantity", type=int)
-    target = safe_next(request.form.get("next")) or url_for(".cart")
+    target = safe_next_url(request.form.get("next")) or url_for(".cart")
 
     def change(s, cart: Cart):
         line = services.add_line(s, cart, variant_id, quantity)
@@ -134,15 +134,3 @@ def _request_memo() -> dict:
         memo = (current, {})
         g._cart_request_memo = memo
     return memo[1]
-
-
-def safe_next(value: str | None) -> str | None:
-    """``value`` if it is a path on this site (``/…``), else None: no open redirects."""
-    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith("//"):
-        return None
-    if "\\" in value or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return value

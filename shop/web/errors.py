@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from shop.errors import Conflict, DomainError, NotFound  # noqa: F401  (re-exported for the web layer)
 from shop.i18n import gettext as _

@@ -357,3 +357,27 @@ def test_a_forgotten_cart_token_gets_a_new_cart_on_the_next_add(app, client, csr
     assert lines_of(app, client) == {variant_id: 1}
     with database(app) as s:
         assert services.count_items(s, cart_token(client)) == 1
+
+
+def test_a_cart_that_became_an_order_takes_no_more_lines(app, client, csrf, english):
+    # Given a cart in this browser that was checked out (say in another tab, before this one noticed)
+    from shop.checkout.services import place_order
+    from tests.orders.helpers import ADDRESS
+
+    variant_id = given_variant(app, stock=5)
+    add(client, csrf, variant_id, 1)
+    token = cart_token(client)
+    with app.app_context():
+        with db.unit_of_work() as s:
+            place_order(s, services.get_cart(s, token), email="a@example.com", address=ADDRESS)
+
+    # When another item is added to it
+    resp = add(client, csrf, variant_id, 1)
+
+    # Then it is refused with a message, the order's cart is unchanged, and the browser forgets it
+    assert resp.status_code == 303
+    assert "This cart has already been checked out." in client.get("/cart").text
+    with app.app_context():
+        cart = services.get_cart(db.session(), token)
+        assert [(l.variant_id, l.quantity) for l in cart.lines] == [(variant_id, 1)]
+    assert cart_token(client) is None

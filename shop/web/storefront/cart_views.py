@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from shop import db
 from shop.cart import services
 from shop.cart.models import Cart
+from shop.checkout import services as checkout
 from shop.errors import DomainError
 from shop.i18n import gettext as _, localized
 from shop.web import safe_next_url
@@ -23,7 +24,7 @@ from shop.web.storefront import bp
 
 CART_TOKEN_KEY = "cart_token"
 # Refusals shown as a message on the page the shopper came from; other DomainErrors become 400s.
-_FLASHED_CODES = {"insufficient_stock", "quantity_limit"}
+_FLASHED_CODES = {"insufficient_stock", "quantity_limit", "cart_checked_out"}
 
 
 @bp.get("/cart")
@@ -83,11 +84,17 @@ def _change_cart(change: Callable, target: str, *, create: bool):
             cart = _current_cart()
             if cart is None and not create:
                 return redirect(target, 303)
+            if cart is not None:
+                # A cart that became an order (e.g. checked out in another tab) takes no changes:
+                # they would never be bought.
+                checkout.ensure_cart_open(s, cart)
             cart = cart or services.create_cart(s)
             message = change(s, cart)
     except DomainError as exc:
         if exc.code not in _FLASHED_CODES:
             raise
+        if exc.code == "cart_checked_out":
+            session.pop(CART_TOKEN_KEY, None)  # the next add starts a new cart
         flash(_(exc.message, **exc.params), "error")
         return redirect(target, 303)
     # Only a committed cart is remembered (a refused first add leaves no cart behind).

@@ -33,3 +33,12 @@ class TooManyAttempts(DomainError):
                          "Too many login attempts. Please wait %(minutes)s minutes and try again.",
                          minutes=minutes)
         self.retry_after = retry_after
+
+
+class WrongCredentials(DomainError):
+    """The email and password do not match an account (the same answer for an unknown email)."""
+
+    status = 400
+
+    def __init__(self):
+        super().__init__("wrong_credentials", "The email address or password is not correct.")

@@ -2,14 +2,10 @@
 
 The only place that changes account state.  Services flush; the caller's unit of work commits.
 
-Logging in takes three steps so that the (deliberately slow) password hash never runs while a
-write transaction is open, which on SQLite would hold the database's write lock:
-
-    with db.unit_of_work() as s:
-        reserve_login_attempt(s, email, ip)          # counts the attempt first, or TooManyAttempts
-    customer = authenticate(db.session(), email, password)   # None when wrong; no writes
-    with db.unit_of_work() as s:
-        record_login_success(s, customer.id, password, ip)   # resets the account's counter
+Logging in (``log_in``) takes three steps so that the (deliberately slow) password hash never runs
+while a write transaction is open, which on SQLite would hold the database's write lock: count the
+attempt (``reserve_login_attempt``, committed), check the password (``authenticate``, no writes),
+record the success (``record_login_success``).  The web layer makes the one call.
 """
 from __future__ import annotations
 
@@ -18,6 +14,7 @@ import hashlib
 import hmac
 import math
 import re
+from typing import Callable, ContextManager
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from shop.accounts import passwords
 from shop.accounts.addresses import AddressData, clean_text, has_control_characters
-from shop.accounts.errors import InvalidInput, TooManyAttempts
+from shop.accounts.errors import InvalidInput, TooManyAttempts, WrongCredentials
 from shop.accounts.models import Address, Customer, LoginThrottle, new_auth_nonce
 from shop.db import UTCDateTime, utcnow
 from shop.errors import DomainError, NotFound
@@ -215,6 +212,48 @@ def record_login_success(session: Session, customer_id: int, password: str, ip: 
     customer.last_login_at = utcnow()
     session.flush()
     return customer
+
+
+def check_login_form(email: object, password: object) -> tuple[str, str]:
+    """The normalised email and the password of a login form, or ``InvalidInput`` naming each bad
+    field.  Nothing is counted against the throttle for a form that is refused here."""
+    errors: dict[str, str] = {}
+    clean_email = ""
+    try:
+        clean_email = normalize_email(email)
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    if not isinstance(password, str) or not password:
+        errors["password"] = "Enter your password."
+    elif len(password) > passwords.MAX_LENGTH:
+        errors["password"] = "Use at most 256 characters for your password."
+    if errors:
+        raise InvalidInput(errors)
+    return clean_email, password
+
+
+def log_in(unit_of_work: Callable[[], ContextManager[Session]], email: object, password: object,
+           ip: str | None) -> Customer:
+    """The login use case: check the form, count the attempt, check the password, record success.
+
+    ``unit_of_work`` gives one write transaction (``shop.db.unit_of_work``).  The attempt is counted
+    and committed first, so parallel guesses cannot slip past the limit; the slow password hash
+    then runs outside any write transaction (on SQLite a write lock held through it would queue
+    every other writer); a correct password is recorded in a second, short transaction.
+
+    Raises ``InvalidInput`` (400, nothing counted), ``TooManyAttempts`` (429) or
+    ``WrongCredentials`` (400, the attempt stays counted).  Returns the signed-in customer.
+    """
+    clean_email, password = check_login_form(email, password)
+    with unit_of_work() as session:
+        reserve_login_attempt(session, clean_email, ip)
+    # The unit of work committed; this read opens no write transaction.
+    customer = authenticate(session, clean_email, password)
+    if customer is None:
+        raise WrongCredentials()
+    customer_id = customer.id
+    with unit_of_work() as session:
+        return record_login_success(session, customer_id, password, ip)
 
 
 def load_signed_in_customer(session: Session, customer_id: object, auth_nonce: object) -> Customer | None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from shop import db
 from shop.accounts import passwords, services
 from shop.accounts.addresses import validate_address
-from shop.accounts.errors import InvalidInput, TooManyAttempts
+from shop.accounts.errors import InvalidInput, TooManyAttempts, WrongCredentials
 from shop.accounts.models import Address, Customer, LoginThrottle
 from shop.web.errors import DomainError, NotFound
 from tests.accounts.factories import PASSWORD, AddressFactory, CustomerFactory
@@ -133,6 +133,52 @@ def test_success_resets_the_account_and_credits_the_ip(session):
     counts = dict(session.execute(sa.select(LoginThrottle.scope, LoginThrottle.attempts)).all())
     assert counts == {"account": 0, "ip": 3}
     assert all(len(h) == 64 and "@" not in h for h in session.scalars(sa.select(LoginThrottle.key_hash)))
+
+
+# --- the login use case ------------------------------------------------------------------------
+
+def _attempts(session) -> dict[str, int]:
+    session.rollback()  # read what log_in committed
+    return dict(session.execute(sa.select(LoginThrottle.scope, LoginThrottle.attempts)).all())
+
+
+def test_log_in_refuses_a_bad_form_without_counting_an_attempt(session):
+    # given an account / when the form has a malformed email and no password
+    CustomerFactory(email="mei@example.com")
+    session.commit()
+    with pytest.raises(InvalidInput) as info:
+        services.log_in(db.unit_of_work, "not-an-email", "", "10.0.0.1")
+    # then both fields are named and nothing was counted
+    assert set(info.value.field_errors) == {"email", "password"}
+    assert _attempts(session) == {}
+
+
+def test_log_in_with_a_wrong_password_keeps_the_attempt_counted(session):
+    CustomerFactory(email="mei@example.com")
+    session.commit()
+    with pytest.raises(WrongCredentials) as info:
+        services.log_in(db.unit_of_work, " MEI@example.com ", "wrong password", "10.0.0.1")
+    assert info.value.status == 400
+    assert _attempts(session) == {"account": 1, "ip": 1}
+
+
+def test_log_in_with_the_right_password_returns_the_customer_and_resets_the_account(session):
+    customer = CustomerFactory(email="mei@example.com")
+    session.commit()
+    signed_in = services.log_in(db.unit_of_work, "mei@example.com", PASSWORD, "10.0.0.1")
+    assert signed_in.id == customer.id and signed_in.last_login_at is not None
+    assert _attempts(session) == {"account": 0, "ip": 0}
+
+
+def test_log_in_over_the_limit_is_refused_before_the_password_is_checked(session, monkeypatch):
+    CustomerFactory(email="mei@example.com")
+    session.commit()
+    for _ in range(5):
+        with pytest.raises(WrongCredentials):
+            services.log_in(db.unit_of_work, "mei@example.com", "wrong password", None)
+    monkeypatch.setattr(services, "authenticate", lambda *a: pytest.fail("the password was checked"))
+    with pytest.raises(TooManyAttempts):
+        services.log_in(db.unit_of_work, "mei@example.com", PASSWORD, None)
 
 
 def test_purge_removes_only_ended_windows(session):

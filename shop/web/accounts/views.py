@@ -6,8 +6,7 @@ from flask import make_response, redirect, render_template, request, url_for
 from shop import db
 from shop.accounts import services
 from shop.accounts.addresses import FIELDS as ADDRESS_FIELDS, clean_text, validate_address
-from shop.accounts.errors import InvalidInput, TooManyAttempts
-from shop.accounts.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from shop.accounts.errors import InvalidInput, TooManyAttempts, WrongCredentials
 from shop.i18n import gettext as _
 from shop.web.accounts import bp
 from shop.web.accounts.auth import (current_customer, end_session, login_required, refresh_session_nonce,
@@ -56,36 +55,17 @@ def login():
         return _login_page(200, next_url=next_url)
 
     typed_email = clean_text(request.form.get("email"))[:services.EMAIL_MAX_LENGTH]
-    password = request.form.get("password", "")
-    errors = {}
     try:
-        email = services.normalize_email(request.form.get("email"))
+        customer = services.log_in(db.unit_of_work, request.form.get("email"), request.form.get("password", ""),
+                                   request.remote_addr)
     except InvalidInput as exc:
-        errors.update(exc.translated())
-    if not password:
-        errors["password"] = _("Enter your password.")
-    elif len(password) > PASSWORD_MAX_LENGTH:
-        errors["password"] = _("Use at most 256 characters for your password.")
-    if errors:
-        return _login_page(400, typed_email, errors=errors, next_url=next_url)
-
-    ip = request.remote_addr
-    try:
-        with db.unit_of_work() as s:
-            services.reserve_login_attempt(s, email, ip)
+        return _login_page(400, typed_email, errors=exc.translated(), next_url=next_url)
     except TooManyAttempts as exc:
-        response = _login_page(429, email, message=_(exc.message, **exc.params), next_url=next_url)
+        response = _login_page(429, typed_email.lower(), message=_(exc.message, **exc.params), next_url=next_url)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-
-    # The slow hash runs outside any write transaction (see shop.accounts.services).
-    customer = services.authenticate(db.session(), email, password)
-    if customer is None:
-        return _login_page(400, email, message=_("The email address or password is not correct."),
-                           next_url=next_url)
-    customer_id = customer.id
-    with db.unit_of_work() as s:
-        customer = services.record_login_success(s, customer_id, password, ip)
+    except WrongCredentials as exc:
+        return _login_page(400, typed_email.lower(), message=_(exc.message), next_url=next_url)
     start_session(customer)
     return redirect(next_url or url_for("accounts.account"))
 

@@ -13,6 +13,8 @@ class Cart(Base):
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Set when checkout placed this cart's order; from then on the cart takes no changes.
+    checked_out_at: Mapped[object | None] = mapped_column(UTCDateTime, nullable=True)
 
     lines: Mapped[list["CartLine"]] = relationship(back_populates="cart", order_by="CartLine.id",
                                                    cascade="all, delete-orphan")

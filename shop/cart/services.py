@@ -16,7 +16,9 @@ caller's rollback the cart is exactly as it was.  Stable error codes:
 ``insufficient_stock`` (409)
     the resulting line would exceed the variant's stock (params: ``available``, ``in_cart``);
 ``quantity_limit`` (409)
-    the resulting line would exceed ``CART_MAX_QUANTITY`` (params: ``max``, ``in_cart``).
+    the resulting line would exceed ``CART_MAX_QUANTITY`` (params: ``max``, ``in_cart``);
+``cart_checked_out`` (409)
+    the cart already became an order (``mark_checked_out``): a change would never be bought.
 """
 from __future__ import annotations
 
@@ -272,11 +274,34 @@ def _check_stock(variant: Variant, wanted: int, in_cart: int, *, adding: bool) -
                    available=variant.stock, in_cart=in_cart)
 
 
+class CartCheckedOut(Conflict):
+    def __init__(self):
+        super().__init__("cart_checked_out", "This cart has already been checked out. Start a new cart.")
+
+
 def _lock(session: Session, cart: Cart) -> None:
-    """Touch the cart row: records the activity and, on PostgreSQL, takes the row lock so that
-    concurrent changes to one cart run one after the other (SQLite's BEGIN IMMEDIATE already
-    serialises writers)."""
-    session.execute(sa.update(Cart).where(Cart.id == cart.id).values(updated_at=utcnow()))
+    """Touch the cart row, or raise ``CartCheckedOut`` if the cart already became an order.
+
+    Records the activity and, on PostgreSQL, takes the row lock so that concurrent changes to one
+    cart run one after the other (SQLite's BEGIN IMMEDIATE already serialises writers).  The
+    ``checked_out_at IS NULL`` condition is evaluated under that lock: a checkout committing at the
+    same moment makes this statement wait and then match nothing, so no change slips in after it.
+    """
+    touched = session.execute(sa.update(Cart).where(Cart.id == cart.id, Cart.checked_out_at.is_(None))
+                              .values(updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if touched != 1:
+        raise CartCheckedOut()
+
+
+def mark_checked_out(session: Session, cart: Cart) -> None:
+    """Freeze the cart: checkout calls this in the unit of work that places the cart's order."""
+    session.execute(sa.update(Cart).where(Cart.id == cart.id).values(checked_out_at=utcnow())
+                    .execution_options(synchronize_session=False))
+    session.expire(cart, ["checked_out_at"])
+
+
+def is_checked_out(cart: Cart) -> bool:
+    return cart.checked_out_at is not None
 
 
 def _find_line(session: Session, cart: Cart, variant_id: int) -> CartLine | None:

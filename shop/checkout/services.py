@@ -23,6 +23,7 @@ from shop.accounts.addresses import AddressData, validate_address
 from shop.accounts.errors import InvalidInput
 from shop.accounts.services import normalize_email
 from shop.cart.models import Cart, CartLine
+from shop.cart import services as carts
 from shop.cart.services import CartView, FarmGroup, view_cart
 from shop.catalog.models import Product, ProductStatus, Variant
 from shop.db import utcnow
@@ -193,19 +194,6 @@ def find_order_for_cart(session: Session, cart: Cart) -> Order | None:
     return session.scalars(sa.select(Order).where(Order.checkout_key == checkout_key(cart))).one_or_none()
 
 
-def ensure_cart_open(session: Session, cart: Cart) -> None:
-    """Refuse (409 ``cart_checked_out``) to change a cart that already became an order: its
-    checkout would keep answering with that order, so the change would silently never be bought.
-
-    Takes the cart's row lock (held until the unit of work ends) before looking, as ``place_order``
-    does: a checkout running at the same moment commits first and its order is then seen, instead of
-    the change slipping in after the check.
-    """
-    session.execute(sa.select(Cart.id).where(Cart.id == cart.id).with_for_update())
-    if find_order_for_cart(session, cart) is not None:
-        raise Conflict("cart_checked_out", "This cart has already been checked out. Start a new cart.")
-
-
 def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAddress,
                 customer_id: int | None = None, locale: str = "zh",
                 reservation_ttl: dt.timedelta = DEFAULT_RESERVATION_TTL) -> CheckoutResult:
@@ -290,6 +278,7 @@ def place_order(session: Session, cart: Cart, *, email: str, address: DeliveryAd
                            actor=f"customer:{customer_id}" if customer_id else "guest",
                            data={"total_fen": order.total_fen, "farms": sorted(by_farm)}))
     refresh_stock_flags(session, {l.variant.product_id for l in lines})
+    carts.mark_checked_out(session, cart)
     session.flush()
     return CheckoutResult(order, created=True)
 

@@ -319,3 +319,32 @@ def _text(exc: DomainError) -> str:
     from shop.i18n import gettext
 
     return gettext(exc.message, **exc.params)
+
+
+# --- a cart that became an order ---------------------------------------------------------------
+
+def test_a_checked_out_cart_refuses_every_change_and_stays_as_it_was(session):
+    # given a cart with one line, placed as an order by checkout
+    from shop.checkout.services import place_order
+    from tests.orders.helpers import ADDRESS
+
+    variant, other = variant_of(), variant_of()
+    cart = committed_cart(session)
+    change(services.add_line, cart, variant.id, 2)
+    result = change(lambda s, c: place_order(s, c, email="mei@example.com", address=ADDRESS), cart)
+    assert result.created and services.is_checked_out(session.get(Cart, cart.id))
+    # when the shopper adds, changes or removes a line / then each is refused
+    for fn, args in ((services.add_line, (other.id, 1)), (services.set_quantity, (variant.id, 5)),
+                     (services.remove_line, (variant.id,))):
+        with pytest.raises(DomainError) as info:
+            change(fn, cart, *args)
+        assert info.value.code == "cart_checked_out" and info.value.status == 409
+    # and the cart holds exactly what was bought
+    assert lines_in(session, cart) == {variant.id: 2}
+
+
+def test_an_open_cart_is_not_checked_out(session):
+    cart = committed_cart(session)
+    assert not services.is_checked_out(cart)
+    change(services.add_line, cart, variant_of().id, 1)
+    assert not services.is_checked_out(session.get(Cart, cart.id))

@@ -16,7 +16,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from shop import db
 from shop.cart import services
 from shop.cart.models import Cart
-from shop.checkout import services as checkout
 from shop.errors import DomainError
 from shop.i18n import gettext as _, localized
 from shop.web import safe_next_url
@@ -84,10 +83,6 @@ def _change_cart(change: Callable, target: str, *, create: bool):
             cart = _current_cart()
             if cart is None and not create:
                 return redirect(target, 303)
-            if cart is not None:
-                # A cart that became an order (e.g. checked out in another tab) takes no changes:
-                # they would never be bought.
-                checkout.ensure_cart_open(s, cart)
             cart = cart or services.create_cart(s)
             message = change(s, cart)
     except DomainError as exc:

@@ -18,20 +18,22 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from shop import db
+from shop.access import load_for
+from shop.actors import Actor
 from shop.errors import DomainError
 from shop.money import format_fen
 from shop.orders.actions import CancelOutcome, cancel_before_shipping, request_refund
-from shop.orders.services import get_order_by_number
+from shop.orders.access import ORDER_OPERATE
 from shop.payments.gateway import get_gateway
 from shop.payments.services import execute_refund
 
 
-def _operator() -> str:
+def _operator() -> Actor:
     try:
         name = getpass.getuser()
     except Exception:  # no login name in some containers
         name = "cli"
-    return f"operator:{name}"[:80]
+    return Actor.operator(name)
 
 
 def _line(value: str) -> tuple[int, int]:
@@ -61,9 +63,10 @@ def refund_command(number, amount, lines, reason, now):
         quantities[line_id] = quantities.get(line_id, 0) + quantity
     try:
         with db.unit_of_work() as s:
-            order = get_order_by_number(s, number)
+            operator = _operator()
+            order = load_for(s, operator, ORDER_OPERATE, number)
             refund = request_refund(s, order.id, amount_fen=amount, line_quantities=quantities or None,
-                                    actor=_operator(), reason=reason)
+                                    actor=operator.ref, reason=reason)
     except DomainError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message % exc.params if exc.params else exc.message}")
     click.echo(f"Refund {refund.id} of {format_fen(refund.amount_fen, 'en')} for order {number} queued.")
@@ -80,8 +83,9 @@ def cancel_command(number, reason):
     """Cancel order NUMBER before shipping (a paid order is refunded in full)."""
     try:
         with db.unit_of_work() as s:
-            order = get_order_by_number(s, number)
-            outcome = cancel_before_shipping(s, order.id, actor=_operator(), reason=reason)
+            operator = _operator()
+            order = load_for(s, operator, ORDER_OPERATE, number)
+            outcome = cancel_before_shipping(s, order.id, actor=operator.ref, reason=reason)
     except DomainError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message % exc.params if exc.params else exc.message}")
     click.echo({

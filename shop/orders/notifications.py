@@ -18,13 +18,14 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from shop.notifications.mail import render_email
 from shop.notifications.models import EmailMessage
 from shop.notifications.services import queue_email
 from shop.orders.links import order_link
 from shop.orders.models import FarmOrder, Order
+from shop.orders.queries import load_order
 from shop.orders.states import OrderStatus
 from shop.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
@@ -39,14 +40,6 @@ def farm_new_order_key(order_id: int, farm_id: int) -> str:
     return f"order-new:{order_id}:farm:{farm_id}"
 
 
-def _load_order(session: Session, order_id: int) -> Order | None:
-    return session.scalars(
-        sa.select(Order).where(Order.id == order_id)
-        .options(selectinload(Order.farm_orders).selectinload(FarmOrder.lines),
-                 selectinload(Order.farm_orders).joinedload(FarmOrder.farm))
-    ).one_or_none()
-
-
 def queue_order_paid_emails(session: Session, order_id: int) -> list[EmailMessage]:
     """Queue the shopper's confirmation (with the order link) and a new-order email per farm.
 
@@ -54,7 +47,7 @@ def queue_order_paid_emails(session: Session, order_id: int) -> list[EmailMessag
     they were queued before).  A farm whose contact address is malformed is skipped and logged:
     it must not hold back the shopper's confirmation.
     """
-    order = _load_order(session, order_id)
+    order = load_order(session, order_id=order_id, with_events=False)
     if order is None or order.paid_at is None:
         return []
     messages = [queue_email(session, order.email,
@@ -80,7 +73,7 @@ def queue_payment_failed_email(session: Session, order_id: int) -> EmailMessage 
     One email per failed payment; none when the order is no longer waiting for payment (paid through
     another attempt, or cancelled).
     """
-    order = _load_order(session, order_id)
+    order = load_order(session, order_id=order_id, with_events=False)
     if order is None or order.status != OrderStatus.PENDING_PAYMENT:
         return None
     payment = session.scalars(sa.select(Payment).where(Payment.order_id == order.id)
@@ -96,7 +89,7 @@ def queue_refund_email(session: Session, refund_id: int) -> EmailMessage | None:
     refund = session.get(Refund, refund_id)
     if refund is None or refund.status != RefundStatus.SUCCEEDED:
         return None
-    order = _load_order(session, refund.order_id)
+    order = load_order(session, order_id=refund.order_id, with_events=False)
     rendered = render_email("orders/refund", order=order, refund=refund, link=order_link(order),
                             full=order.refunded_fen >= order.total_fen)
     return queue_email(session, order.email, rendered, dedupe_key=f"refund:{refund.id}")

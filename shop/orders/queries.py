@@ -1,8 +1,7 @@
 """Order read side: an order for whoever may see it, a customer's order history, payment progress.
 
-Nothing here writes.  Access is decided in one place, ``order_for_viewer``: the order's customer
-(signed in) or anyone holding its access token; everyone else gets the same ``NotFound`` as for a
-number that does not exist.
+Nothing here writes.  Who may see an order is decided in ``shop.orders.access`` (loaded through
+``shop.access.load_for``), which finds orders with ``load_order``.
 """
 from __future__ import annotations
 
@@ -15,8 +14,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shop.db import utcnow
-from shop.errors import NotFound
-from shop.orders.links import token_matches
 from shop.orders.models import FarmOrder, Order
 from shop.orders.states import CANCELLABLE_FARM_STATUSES, OrderStatus
 from shop.payments.models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent, WebhookEventStatus
@@ -68,33 +65,26 @@ class OrderList:
     total: int
 
 
-def _load_by_number(session: Session, number: object) -> Order | None:
-    # Order numbers are letters and digits; anything else (a NUL, which PostgreSQL would refuse
-    # with an error) names no order and costs no query.
-    if not isinstance(number, str) or not _NUMBER.fullmatch(number):
-        return None
-    return session.scalars(
-        sa.select(Order).where(Order.number == number)
-        .options(selectinload(Order.farm_orders).selectinload(FarmOrder.lines),
-                 selectinload(Order.farm_orders).joinedload(FarmOrder.farm),
-                 selectinload(Order.events))
-    ).one_or_none()
+def load_order(session: Session, *, order_id: int | None = None, number: object = None,
+               with_events: bool = True) -> Order | None:
+    """One order by id or by number, with its farm orders (farms and lines) and, unless told
+    otherwise, its events; None when there is no such order.
 
-
-def order_for_viewer(session: Session, number: object, *, customer_id: int | None = None,
-                     token: object = None) -> Order:
-    """The order ``number`` if the signed-in ``customer_id`` owns it or ``token`` is its access token.
-
-    Raises ``NotFound`` otherwise, identical to an unknown number.  Farm orders (with farms and
-    lines) and events are loaded.
+    The one way the project loads an order to show or mail it.  A malformed number (order numbers
+    are letters and digits; a NUL would make PostgreSQL raise) names no order and costs no query.
     """
-    order = _load_by_number(session, number)
-    if order is not None:
-        if customer_id is not None and order.customer_id == customer_id:
-            return order
-        if token_matches(order, token):
-            return order
-    raise NotFound("order_not_found", "Order not found")
+    query = sa.select(Order)
+    if order_id is not None:
+        query = query.where(Order.id == order_id)
+    elif isinstance(number, str) and _NUMBER.fullmatch(number):
+        query = query.where(Order.number == number)
+    else:
+        return None
+    options = [selectinload(Order.farm_orders).selectinload(FarmOrder.lines),
+               selectinload(Order.farm_orders).joinedload(FarmOrder.farm)]
+    if with_events:
+        options.append(selectinload(Order.events))
+    return session.scalars(query.options(*options)).one_or_none()
 
 
 def latest_payment(session: Session, order_id: int) -> Payment | None:

@@ -7,9 +7,11 @@ re-delivered task or a duplicate webhook finds the work done and changes nothing
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from shop.checkout.services import release_reservations
+from shop.actors import SYSTEM, Actor
+from shop.audit import EventKind
 from shop.db import utcnow
 from shop.errors import Conflict, NotFound
 from shop.orders.models import FarmOrder, Order, OrderEvent
@@ -30,33 +32,25 @@ def lock_order(session: Session, order_id: int) -> Order:
     return order
 
 
-def get_order_by_number(session: Session, number: str) -> Order:
-    order = session.scalars(
-        sa.select(Order).where(Order.number == number)
-        .options(selectinload(Order.farm_orders).selectinload(FarmOrder.lines),
-                 selectinload(Order.farm_orders).joinedload(FarmOrder.farm),
-                 selectinload(Order.events))
-    ).one_or_none()
-    if order is None:
-        raise NotFound("order_not_found", "Order not found")
-    return order
+def record_event(session: Session, order: Order, kind: EventKind | str, *, actor: Actor | str = SYSTEM,
+                 farm_order: FarmOrder | None = None, from_status: str = "", to_status: str = "", **data) -> None:
+    """Append one event to the order's audit log.  ``kind`` must be an ``EventKind`` (or its value:
+    anything else raises ValueError before a row is written); ``actor`` is stored as its ``ref``."""
+    session.add(OrderEvent(order_id=order.id, farm_order_id=farm_order.id if farm_order else None,
+                           kind=EventKind(kind).value, from_status=from_status, to_status=to_status,
+                           actor=actor.ref if isinstance(actor, Actor) else str(actor)[:80], data=data))
 
 
-def record_event(session: Session, order: Order, kind: str, *, actor: str = "system", farm_order: FarmOrder | None = None,
-                 from_status: str = "", to_status: str = "", **data) -> None:
-    session.add(OrderEvent(order_id=order.id, farm_order_id=farm_order.id if farm_order else None, kind=kind,
-                           from_status=from_status, to_status=to_status, actor=actor, data=data))
-
-
-def set_order_status(session: Session, order: Order, target: OrderStatus, *, kind: str, actor: str, **data) -> None:
+def set_order_status(session: Session, order: Order, target: OrderStatus, *, kind: EventKind | str,
+                     actor: Actor | str, **data) -> None:
     check_order_transition(order.status, target)
     before = order.status
     order.status = target
     record_event(session, order, kind, actor=actor, from_status=before.value, to_status=target.value, **data)
 
 
-def set_farm_order_status(session: Session, farm_order: FarmOrder, target: FarmOrderStatus, *, kind: str,
-                          actor: str, **data) -> None:
+def set_farm_order_status(session: Session, farm_order: FarmOrder, target: FarmOrderStatus, *,
+                          kind: EventKind | str, actor: Actor | str, **data) -> None:
     check_farm_order_transition(farm_order.status, target)
     before = farm_order.status
     farm_order.status = target
@@ -64,7 +58,7 @@ def set_farm_order_status(session: Session, farm_order: FarmOrder, target: FarmO
                  from_status=before.value, to_status=target.value, **data)
 
 
-def mark_order_paid(session: Session, order_id: int, *, actor: str, payment_ref: str,
+def mark_order_paid(session: Session, order_id: int, *, actor: Actor | str, payment_ref: str,
                     payment_id: int | None = None) -> bool:
     """Pending order → paid, reservations consumed, every farm order waiting for acceptance.
 
@@ -80,18 +74,18 @@ def mark_order_paid(session: Session, order_id: int, *, actor: str, payment_ref:
         if order.status == OrderStatus.CANCELLED:
             raise Conflict("order_not_payable", "This order was cancelled before the payment arrived.")
         return False
-    set_order_status(session, order, OrderStatus.PAID, kind="paid", actor=actor, payment=payment_ref,
+    set_order_status(session, order, OrderStatus.PAID, kind=EventKind.PAID, actor=actor, payment=payment_ref,
                      payment_id=payment_id)
     order.paid_at = utcnow()
     order.reserved_until = None
     for fo in order.farm_orders:
-        set_farm_order_status(session, fo, FarmOrderStatus.PAID, kind="paid", actor=actor)
+        set_farm_order_status(session, fo, FarmOrderStatus.PAID, kind=EventKind.PAID, actor=actor)
     release_reservations(session, order, state="consumed")
     session.flush()
     return True
 
 
-def cancel_order(session: Session, order_id: int, *, actor: str, reason: str) -> bool:
+def cancel_order(session: Session, order_id: int, *, actor: Actor | str, reason: str) -> bool:
     """Cancel an unpaid order and put its reserved stock back.
 
     Only a pending (unpaid) order is cancelled here: anything else raises
@@ -107,10 +101,10 @@ def cancel_order(session: Session, order_id: int, *, actor: str, reason: str) ->
                                             "cancelled through a refund.")
     if any(fo.status not in CANCELLABLE_FARM_STATUSES for fo in order.farm_orders):
         raise Conflict("order_shipped", "Part of this order has already shipped and cannot be cancelled.")
-    set_order_status(session, order, OrderStatus.CANCELLED, kind="cancelled", actor=actor, reason=reason)
+    set_order_status(session, order, OrderStatus.CANCELLED, kind=EventKind.CANCELLED, actor=actor, reason=reason)
     order.cancelled_at = utcnow()
     for fo in order.farm_orders:
-        set_farm_order_status(session, fo, FarmOrderStatus.CANCELLED, kind="cancelled", actor=actor)
+        set_farm_order_status(session, fo, FarmOrderStatus.CANCELLED, kind=EventKind.CANCELLED, actor=actor)
     release_reservations(session, order, state="released")
     session.flush()
     return True
@@ -121,4 +115,4 @@ def expire_order(session: Session, order_id: int) -> bool:
     order = lock_order(session, order_id)
     if order.status != OrderStatus.PENDING_PAYMENT or order.reserved_until is None or order.reserved_until > utcnow():
         return False
-    return cancel_order(session, order_id, actor="system", reason="reservation_expired")
+    return cancel_order(session, order_id, actor=SYSTEM, reason="reservation_expired")

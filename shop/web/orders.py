@@ -1,7 +1,7 @@
 """Order pages: ``/orders/<number>`` (owner or ``?token=``), pay and cancel buttons, ``/account/orders``.
 
-Access is decided by ``shop.orders.queries.order_for_viewer``: the signed-in customer who placed the
-order, or anyone with the order's access token (the link in the confirmation email).  Everyone else
+Access is decided by ``shop.orders.access.ORDER_VIEW`` (through ``shop.access.load_for``): the
+signed-in customer who placed the order, or anyone with the order's access token (the link in the confirmation email).  Everyone else
 gets the same 404 as for a number that does not exist.  The token travels in the URL of GET pages
 and in a hidden field of the POST forms; pages carrying it are never cached and send no Referer
 to other sites.
@@ -11,13 +11,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from shop import db
+from shop.access import load_for
 from shop.errors import Conflict
 from shop.i18n import gettext as _
 from shop.orders import queries
+from shop.orders.access import ORDER_VIEW, recorded_actor
 from shop.orders.actions import CancelOutcome, cancel_before_shipping
 from shop.orders.links import TOKEN_MAX_LENGTH
 from shop.orders.models import Order
-from shop.web.accounts.auth import current_customer, login_required
+from shop.web.accounts.auth import current_actor, current_customer, login_required
 from shop.web.checkout import redirect_to_payment
 
 bp = Blueprint("orders", __name__)
@@ -68,9 +70,7 @@ def _token() -> str | None:
 
 
 def _viewable_order(number: str) -> Order:
-    customer = current_customer()
-    return queries.order_for_viewer(db.session(), number, customer_id=customer.id if customer else None,
-                                    token=_token())
+    return load_for(db.session(), current_actor(_token()), ORDER_VIEW, number)
 
 
 def _order_url(order: Order, **params) -> str:
@@ -125,11 +125,10 @@ def pay_order(number: str):
 @bp.post("/orders/<number>/cancel")
 def cancel_order(number: str):
     order = _viewable_order(number)
-    customer = current_customer()
-    actor = f"customer:{customer.id}" if customer is not None and customer.id == order.customer_id else "guest"
+    actor = recorded_actor(current_actor(), order)
     try:
         with db.unit_of_work() as s:
-            outcome = cancel_before_shipping(s, order.id, actor=actor)
+            outcome = cancel_before_shipping(s, order.id, actor=actor.ref)
     except Conflict as exc:
         flash(_(exc.message, **exc.params), "error")
         return _private(redirect(_order_url(order), 303))

@@ -87,6 +87,11 @@ def test_responses_conform_to_the_document(app, catalog, method, path, mode):
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def check(case):
+        if mode is GenerationMode.POSITIVE and isinstance(case.query, dict) and "token" in case.query:
+            # The order token is an apiKey credential, which the document cannot constrain: a
+            # generated one may hold a NUL, which the app refuses in every parameter (400).  Send a
+            # token-shaped value instead (it names no order: the answer is the documented 404).
+            case.query["token"] = "t" * 43
         case.call_and_validate(excluded_checks=excluded)
 
     check()

@@ -9,6 +9,7 @@ from shop.catalog.models import Variant
 from shop.checkout import services as checkout
 from shop.orders import services as orders
 from shop.orders.models import StockReservation
+from shop.orders.queries import load_order
 from shop.orders.states import FarmOrderStatus, OrderStatus
 from shop.shipping.models import ShippingMode, ShippingRule
 from tests.factories import ProductFactory
@@ -90,7 +91,7 @@ def test_expiry_cancels_and_returns_stock_once(session):
     with db.unit_of_work() as s:
         assert orders.expire_order(s, order.id) is False  # a second run changes nothing
     assert session.scalar(sa.select(Variant.stock).where(Variant.id == p.variants[0].id)) == 3
-    order = orders.get_order_by_number(session, order.number)
+    order = load_order(session, number=order.number)
     assert order.status == OrderStatus.CANCELLED
     assert {fo.status for fo in order.farm_orders} == {FarmOrderStatus.CANCELLED}
     assert [e.kind for e in order.events] == ["placed", "cancelled", "cancelled"]

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
 from shop import db
+from shop.actors import Actor
 from shop.web import safe_next_url  # noqa: F401  (re-exported for the account views)
 from shop.accounts import services
 from shop.accounts.models import Customer
@@ -73,6 +74,13 @@ def current_customer() -> Customer | None:
             session.pop(SESSION_AUTH_NONCE, None)
     g.signed_in_customer = customer
     return customer
+
+
+def current_actor(token: str | None = None) -> Actor:
+    """Who this request acts as: the signed-in customer, or a guest; either may hold an order's
+    access ``token`` (from a link), which ``shop.orders.access`` accepts for that order only."""
+    customer = current_customer()
+    return Actor.shopper(customer.id, token=token) if customer is not None else Actor.guest(token)
 
 
 def login_required(view):

@@ -9,9 +9,12 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from shop import db
+from shop.access import load_for
+from shop.actors import Actor
 from shop.i18n import localized
 from shop.money import money_json
 from shop.orders import queries
+from shop.orders.access import ORDER_VIEW
 from shop.orders.links import bearer_token
 from shop.orders.models import FarmOrder, Order, OrderLine
 from shop.web.api import bp
@@ -98,5 +101,5 @@ def order_detail(order: Order, page: queries.OrderPage) -> dict:
 def get_order(number: str):
     token = bearer_token(request.headers.get("Authorization")) or request.args.get("token")
     session = db.session()
-    order = queries.order_for_viewer(session, number, token=token)
+    order = load_for(session, Actor.guest(token), ORDER_VIEW, number)
     return no_store(jsonify(order_detail(order, queries.order_page(session, order))))
